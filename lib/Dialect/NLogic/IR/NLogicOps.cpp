@@ -22,17 +22,29 @@ using namespace mlir::nlogic;
 // Custom directives
 //===----------------------------------------------------------------------===//
 
+/// Parses one constant term: a string, an integer (i64) or a float (f64).
+static ParseResult parseTerm(OpAsmParser &parser, Attribute &term) {
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseAttribute(term))
+    return failure();
+  if (!isa<StringAttr, IntegerAttr, FloatAttr>(term))
+    return parser.emitError(loc, "a term must be a string or a number");
+  return success();
+}
+
+/// Prints a constant term without its (default) type.
+static void printTerm(OpAsmPrinter &printer, Operation *, Attribute term) {
+  printer.printAttributeWithoutType(term);
+}
+
 /// `(term, term, ...)` where a term is a string, an integer or a float.
 static ParseResult parseTermList(OpAsmParser &parser, ArrayAttr &terms) {
   SmallVector<Attribute> elems;
   if (parser.parseCommaSeparatedList(
           OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
             Attribute attr;
-            if (parser.parseAttribute(attr))
+            if (parseTerm(parser, attr))
               return failure();
-            if (!isa<StringAttr, IntegerAttr, FloatAttr>(attr))
-              return parser.emitError(parser.getCurrentLocation(),
-                                      "a term must be a string or a number");
             elems.push_back(attr);
             return success();
           }))
@@ -41,10 +53,11 @@ static ParseResult parseTermList(OpAsmParser &parser, ArrayAttr &terms) {
   return success();
 }
 
-static void printTermList(OpAsmPrinter &printer, Operation *, ArrayAttr terms) {
+static void printTermList(OpAsmPrinter &printer, Operation *op,
+                          ArrayAttr terms) {
   printer << "(";
   llvm::interleaveComma(terms, printer,
-                        [&](Attribute a) { printer.printAttribute(a); });
+                        [&](Attribute a) { printTerm(printer, op, a); });
   printer << ")";
 }
 

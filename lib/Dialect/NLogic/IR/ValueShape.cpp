@@ -89,12 +89,12 @@ ShapeResult mlir::nlogic::weighShape(const ValueShape &weight,
   if (weight.isScalarLike())
     return ShapeResult::success(value);
   if (!value.isKnown()) {
-    // Data-given values are scalars (NeuraLogic's default fact value) or
-    // column vectors: a matrix weight maps them to a vector of its row
-    // count, a vector weight scales a scalar into a vector.
-    if (weight.getRank() == 2)
-      return ShapeResult::success(ValueShape::vector(weight.rows()));
-    return ShapeResult::success(weight);
+    // A data-given value may be a scalar (NeuraLogic's default fact value)
+    // or a vector: a vector weight gives its own shape either way (scaling
+    // or elementwise), a matrix weight depends on which it is.
+    if (weight.getRank() == 1)
+      return ShapeResult::success(weight);
+    return ShapeResult::success(ValueShape::unknown());
   }
   if (value.isScalar())
     return ShapeResult::success(weight);

@@ -306,7 +306,7 @@ def NLogic_ConstantOp : NLogic_Op<"constant", [Pure]> {
   }];
   let arguments = (ins NLogic_TermAttr:$value);
   let results = (outs NLogic_TermType:$result);
-  let assemblyFormat = "$value attr-dict";
+  let assemblyFormat = "custom<Term>($value) attr-dict";
 }
 
 def NLogic_ArithOp : NLogic_Op<"arith", [Pure]> {
