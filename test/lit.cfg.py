@@ -1,0 +1,30 @@
+# -*- Python -*-
+# lit configuration of nlogic's regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "NLOGIC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".txt", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "README.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.nlogic_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# PyNeuraLogic's datasets live beside the checkout (../shared); tests that
+# read them say `REQUIRES: datasets`.
+if os.path.isdir(config.nlogic_datasets_dir):
+    config.available_features.add("datasets")
+    config.substitutions.append(("%datasets", config.nlogic_datasets_dir))
+
+tool_dirs = [config.nlogic_tools_dir, config.llvm_tools_dir]
+tools = ["nlogic-opt", "nlogic-translate"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
