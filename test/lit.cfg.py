@@ -25,6 +25,11 @@ if os.path.isdir(config.nlogic_datasets_dir):
     config.available_features.add("datasets")
     config.substitutions.append(("%datasets", config.nlogic_datasets_dir))
 
+# Example templates shipped in examples/ are tested as they are.
+config.substitutions.append(
+    ("%examples", os.path.join(os.path.dirname(config.test_source_root),
+                               "examples")))
+
 tool_dirs = [config.nlogic_tools_dir, config.llvm_tools_dir]
 tools = ["nlogic-opt", "nlogic-translate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
