@@ -59,6 +59,8 @@ nlogic.template @recursion {
 /// Samples stay after the rules.
 // CHECK-LABEL: nlogic.template @with_sample
 // CHECK: nlogic.rule @a
+// CHECK: nlogic.head
+// CHECK-NEXT: }
 // CHECK-NEXT: nlogic.sample "s"
 nlogic.template @with_sample {
   nlogic.relation @a arity 0 : f64
