@@ -557,10 +557,17 @@ private:
             !parseInt(j, "an index"))
           return false;
       }
-      double v;
-      if (!expect(TokenKind::Colon, " before the entry's value") ||
-          !parseNumber(v))
+      // `2:-1` lexes as `2`, `:-`, `1`: the sign belongs to the value.
+      bool negate = cur().is(TokenKind::ImpliedBy) && cur().text == ":-";
+      if (negate)
+        advance();
+      else if (!expect(TokenKind::Colon, " before the entry's value"))
         return false;
+      double v;
+      if (!parseNumber(v))
+        return false;
+      if (negate)
+        v = -v;
       if (paren && !expect(TokenKind::RParen))
         return false;
       int64_t cols = shape.size() == 2 ? shape[1] : 1;
