@@ -65,7 +65,12 @@ private:
   bool expected(const Twine &what) {
     if (cur().is(TokenKind::Error))
       return error(cur().loc, cur().text);
-    return error(cur().loc, "expected " + what + ", found " +
+    // At the end of the input, point just after the last token: that is
+    // where the missing piece belongs.
+    SMLoc loc = cur().loc;
+    if (cur().is(TokenKind::Eof) && pos > 0)
+      loc = SMLoc::getFromPointer(tokens[pos - 1].end());
+    return error(loc, "expected " + what + ", found " +
                                 (cur().is(TokenKind::Eof)
                                      ? spell(TokenKind::Eof).str()
                                      : "'" + cur().text.str() + "'"));
