@@ -1,4 +1,5 @@
-//===- InitAll.h - register every nlogic dialect and pass ---------*- C++ -*-===//
+//===- InitAll.h - register every nlogic dialect and pass ---------*- C++
+//-*-===//
 //
 // One place that registers what nlogic's tools need: nlogic-opt, the
 // translator, the CLI and the Python bindings all call these, so they see

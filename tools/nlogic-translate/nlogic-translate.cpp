@@ -16,9 +16,10 @@
 
 using namespace mlir;
 
-static llvm::cl::opt<std::string> templateName(
-    "template-name", llvm::cl::desc("symbol of the imported nlogic.template"),
-    llvm::cl::init("template"));
+static llvm::cl::opt<std::string>
+    templateName("template-name",
+                 llvm::cl::desc("symbol of the imported nlogic.template"),
+                 llvm::cl::init("template"));
 
 static void registerImportNeuraLogic() {
   static TranslateToMLIRRegistration importNeuraLogic(
@@ -28,7 +29,8 @@ static void registerImportNeuraLogic() {
          MLIRContext *context) -> OwningOpRef<Operation *> {
         mlir::nlogic::neuralogic::ImportOptions options;
         options.templateName = templateName;
-        return mlir::nlogic::neuralogic::importTemplate(sourceMgr, context, options);
+        return mlir::nlogic::neuralogic::importTemplate(sourceMgr, context,
+                                                        options);
       },
       [](DialectRegistry &registry) {
         mlir::nlogic::registerAllDialects(registry);
@@ -37,7 +39,6 @@ static void registerImportNeuraLogic() {
 
 int main(int argc, char **argv) {
   registerImportNeuraLogic();
-  return failed(mlirTranslateMain(argc, argv, "nlogic translation driver"))
-             ? 1
-             : 0;
+  return failed(mlirTranslateMain(argc, argv, "nlogic translation driver")) ? 1
+                                                                            : 0;
 }

@@ -146,8 +146,8 @@ public:
             ->getBufferStart()));
     OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
     builder.setInsertionPointToEnd(module->getBody());
-    auto templ = TemplateOp::create(builder, fileLoc,
-                                    builder.getStringAttr(options.templateName));
+    auto templ = TemplateOp::create(
+        builder, fileLoc, builder.getStringAttr(options.templateName));
     templ.getBody().push_back(new Block());
     builder.setInsertionPointToEnd(&templ.getBody().front());
     if (failed(emitRelations()) || failed(emitWeights()) ||
@@ -226,8 +226,7 @@ private:
       ++arities[entry.second.predicate];
     for (auto &entry : relations) {
       RelationInfo &info = entry.second;
-      info.symbol = arities[info.predicate] > 1 ? entry.first
-                                                : info.predicate;
+      info.symbol = arities[info.predicate] > 1 ? entry.first : info.predicate;
       usedSymbols.insert(info.symbol);
     }
 
@@ -274,7 +273,8 @@ private:
 
   FailureOr<ActivationSpec> parseActivation(const MetaValue &value) {
     if (value.kind != MetaValue::Name)
-      return (void)error(value.loc, "expected a transformation name"), failure();
+      return (void)error(value.loc, "expected a transformation name"),
+             failure();
     StringRef name = value.name;
     ActivationSpec spec;
     for (auto [prefix, comb] :
@@ -289,7 +289,8 @@ private:
     }
     std::optional<Transformation> t = parseTransformationName(name);
     if (!t)
-      return (void)error(value.loc, "unknown transformation '" + value.name + "'"),
+      return (void)error(value.loc,
+                         "unknown transformation '" + value.name + "'"),
              failure();
     spec.transformation = *t;
     return spec;
@@ -363,11 +364,10 @@ private:
           info.values = entry.value.kind == MetaValue::Number
                             ? std::vector<double>{entry.value.number}
                             : entry.value.vector;
-          info.valueShape =
-              entry.value.kind == MetaValue::Number
-                  ? std::vector<int64_t>{}
-                  : std::vector<int64_t>{
-                        static_cast<int64_t>(entry.value.vector.size())};
+          info.valueShape = entry.value.kind == MetaValue::Number
+                                ? std::vector<int64_t>{}
+                                : std::vector<int64_t>{static_cast<int64_t>(
+                                      entry.value.vector.size())};
         } else {
           return error(entry.loc, "unsupported weight setting '" + entry.key +
                                       "' (expected learnable=true|false or "
@@ -528,8 +528,8 @@ private:
           s.alpha = alpha;
         } else if (!(argKey == "rows" || argKey == "cols" ||
                      argKey == "shape")) {
-          return error(v.loc, "unexpected argument '" + argKey + "' of " +
-                                  v.name);
+          return error(v.loc,
+                       "unexpected argument '" + argKey + "' of " + v.name);
         }
       }
       if (failed(intArgs(v, "rows", s.rows)) ||
@@ -554,8 +554,8 @@ private:
       s.aggregation = *agg;
       for (auto &[argKey, items] : v.args) {
         if (argKey != "agg_terms" || *agg != Aggregation::softmax)
-          return error(v.loc, "unexpected argument '" + argKey + "' of " +
-                                  v.name);
+          return error(v.loc,
+                       "unexpected argument '" + argKey + "' of " + v.name);
         s.aggTerms = items;
       }
       return success();
@@ -595,11 +595,12 @@ private:
     ValueShape shape = relationOf(lit).shape;
     if (lit.transposed)
       shape = transposeShape(shape);
-    for (auto [fn, loc] : llvm::reverse(llvm::zip(lit.wrappers,
-                                                  lit.wrapperLocs))) {
+    for (auto [fn, loc] :
+         llvm::reverse(llvm::zip(lit.wrappers, lit.wrapperLocs))) {
       std::optional<Transformation> t = parseTransformationName(fn);
       if (!t)
-        return (void)error(loc, "unknown transformation '" + fn + "'"), failure();
+        return (void)error(loc, "unknown transformation '" + fn + "'"),
+               failure();
       ShapeResult r = transformShape(*t, shape);
       if (!r.ok())
         return (void)error(loc, r.error), failure();
@@ -608,7 +609,8 @@ private:
     if (lit.weight) {
       ShapeResult r = weighShape(weightOf(*lit.weight).shape, shape);
       if (!r.ok())
-        return (void)error(lit.loc, "shape mismatch: " + r.error), failure();
+        return (void)error(lit.weight->loc, "shape mismatch: " + r.error),
+               failure();
       shape = r.shape;
     }
     return shape;
@@ -631,11 +633,12 @@ private:
     }
     if (inputs.empty())
       return (void)error(rule.loc, "the rule body has no literal that gives a "
-                             "value (only builtins or negations)"),
+                                   "value (only builtins or negations)"),
              failure();
     ShapeResult combined = combineShape(s.combination, inputs);
     if (!combined.ok())
-      return (void)error(rule.loc, "shape mismatch: " + combined.error), failure();
+      return (void)error(rule.loc, "shape mismatch: " + combined.error),
+             failure();
     ShapeResult transformed = transformShape(s.transformation, combined.shape,
                                              s.rows, s.cols, s.shape);
     if (!transformed.ok())
@@ -660,8 +663,8 @@ private:
     for (const Literal &fact : ast.facts) {
       RelationInfo &info = relationOf(fact);
       if (!info.shape.isKnown())
-        info.shape = fact.weight ? weightOf(*fact.weight).shape
-                                 : ValueShape::scalar();
+        info.shape =
+            fact.weight ? weightOf(*fact.weight).shape : ValueShape::scalar();
     }
     for (unsigned round = 0; round <= ast.rules.size() + 1; ++round) {
       bool changed = false;
@@ -711,8 +714,8 @@ private:
         rel.setPredicateAttr(builder.getStringAttr(info->predicate));
       if (info->derived || info->transformation)
         rel.setTransformationAttr(TransformationAttr::get(
-            ctx, info->transformation.value_or(
-                     options.relationTransformation)));
+            ctx,
+            info->transformation.value_or(options.relationTransformation)));
       if (info->derived || info->combination)
         rel.setCombinationAttr(CombinationAttr::get(
             ctx, info->combination.value_or(options.relationCombination)));
@@ -736,10 +739,9 @@ private:
                 static_cast<int64_t>(info.values.size()))
           shape.assign(info.shape.getDims().begin(),
                        info.shape.getDims().end());
-        auto tensorType =
-            RankedTensorType::get(shape, builder.getF64Type());
-        value = DenseElementsAttr::get(tensorType,
-                                       ArrayRef<double>(info.values));
+        auto tensorType = RankedTensorType::get(shape, builder.getF64Type());
+        value =
+            DenseElementsAttr::get(tensorType, ArrayRef<double>(info.values));
       }
       if (info.fixed && !value)
         return error(info.spec->loc, "weight " + info.symbol +
@@ -757,7 +759,7 @@ private:
     switch (term.kind) {
     case Term::Variable:
       return (void)error(term.loc, "a fact cannot contain the variable '" +
-                                 term.text + "'"),
+                                       term.text + "'"),
              failure();
     case Term::Name:
       return Attribute(builder.getStringAttr(term.text));
@@ -852,8 +854,7 @@ private:
     if (arith) {
       if (terms.size() != 3)
         return error(lit.loc, "@" + name + " takes three terms (@" + name +
-                                  "(A, B, C) holds when C = A " + name +
-                                  " B)");
+                                  "(A, B, C) holds when C = A " + name + " B)");
       Value result = ArithOp::create(b, loc, TermType::get(ctx), *arith,
                                      terms[0], terms[1]);
       terms = {terms[2], result};
@@ -865,25 +866,36 @@ private:
       // !@leq(A, B) is @gt(A, B), and so on.
       std::optional<ConstraintKind> negated;
       switch (*kind) {
-      case ConstraintKind::leq: negated = ConstraintKind::gt; break;
-      case ConstraintKind::lt: negated = ConstraintKind::geq; break;
-      case ConstraintKind::geq: negated = ConstraintKind::lt; break;
-      case ConstraintKind::gt: negated = ConstraintKind::leq; break;
-      case ConstraintKind::eq: negated = ConstraintKind::neq; break;
-      case ConstraintKind::neq: negated = ConstraintKind::eq; break;
-      default: break;
+      case ConstraintKind::leq:
+        negated = ConstraintKind::gt;
+        break;
+      case ConstraintKind::lt:
+        negated = ConstraintKind::geq;
+        break;
+      case ConstraintKind::geq:
+        negated = ConstraintKind::lt;
+        break;
+      case ConstraintKind::gt:
+        negated = ConstraintKind::leq;
+        break;
+      case ConstraintKind::eq:
+        negated = ConstraintKind::neq;
+        break;
+      case ConstraintKind::neq:
+        negated = ConstraintKind::eq;
+        break;
+      default:
+        break;
       }
       if (!negated)
-        return error(lit.loc, "negated builtin @" + name +
-                                  " is not supported");
+        return error(lit.loc, "negated builtin @" + name + " is not supported");
       kind = negated;
     }
-    if (*kind == ConstraintKind::alldiff ? terms.size() < 2
-                                         : terms.size() != 2)
-      return error(lit.loc, "builtin @" + name + " takes " +
-                                (*kind == ConstraintKind::alldiff
-                                     ? "two or more terms"
-                                     : "two terms"));
+    if (*kind == ConstraintKind::alldiff ? terms.size() < 2 : terms.size() != 2)
+      return error(lit.loc,
+                   "builtin @" + name + " takes " +
+                       (*kind == ConstraintKind::alldiff ? "two or more terms"
+                                                         : "two terms"));
     ConstrainOp::create(b, loc, *kind, terms);
     return success();
   }
@@ -899,9 +911,9 @@ private:
     ValueShape shape = rel.shape;
     if (lit.transposed)
       shape = transposeShape(shape);
-    Value value = AtomOp::create(b, loc, shape.toType(ctx),
-                                 symbolRef(rel.symbol), terms,
-                                 lit.transposed ? b.getUnitAttr() : UnitAttr());
+    Value value =
+        AtomOp::create(b, loc, shape.toType(ctx), symbolRef(rel.symbol), terms,
+                       lit.transposed ? b.getUnitAttr() : UnitAttr());
     auto transform = [&](Transformation kind, Location at) {
       ShapeResult r = transformShape(kind, shape);
       shape = r.shape;
@@ -917,7 +929,8 @@ private:
       const WeightInfo &w = weightOf(*lit.weight);
       ShapeResult r = weighShape(w.shape, shape);
       if (!r.ok())
-        return (void)error(lit.loc, "shape mismatch: " + r.error), failure();
+        return (void)error(lit.weight->loc, "shape mismatch: " + r.error),
+               failure();
       shape = r.shape;
       value = WeighOp::create(b, loc, shape.toType(ctx), symbolRef(w.symbol),
                               value);
@@ -1072,16 +1085,15 @@ private:
 
 OwningOpRef<ModuleOp>
 mlir::nlogic::neuralogic::importTemplate(llvm::SourceMgr &sourceMgr,
-                                   MLIRContext *context,
-                                   const ImportOptions &options) {
+                                         MLIRContext *context,
+                                         const ImportOptions &options) {
   context->loadDialect<NLogicDialect>();
   Importer importer(sourceMgr, context, options);
   return importer.run();
 }
 
-OwningOpRef<ModuleOp>
-mlir::nlogic::neuralogic::importTemplateFile(StringRef path, MLIRContext *context,
-                                       const ImportOptions &options) {
+OwningOpRef<ModuleOp> mlir::nlogic::neuralogic::importTemplateFile(
+    StringRef path, MLIRContext *context, const ImportOptions &options) {
   auto file = llvm::MemoryBuffer::getFile(path);
   if (!file) {
     emitError(UnknownLoc::get(context))

@@ -191,10 +191,10 @@ std::vector<Token> mlir::nlogic::neuralogic::tokenize(StringRef buffer) {
   return tokens;
 }
 
-StringRef mlir::nlogic::neuralogic::restOfLine(StringRef buffer, const char *from) {
+StringRef mlir::nlogic::neuralogic::restOfLine(StringRef buffer,
+                                               const char *from) {
   StringRef rest = buffer.substr(from - buffer.begin());
-  return rest.take_until([](char c) { return c == '\n' || c == '\r'; })
-      .trim();
+  return rest.take_until([](char c) { return c == '\n' || c == '\r'; }).trim();
 }
 
 StringRef mlir::nlogic::neuralogic::spell(TokenKind kind) {

@@ -70,10 +70,10 @@ private:
     SMLoc loc = cur().loc;
     if (cur().is(TokenKind::Eof) && pos > 0)
       loc = SMLoc::getFromPointer(tokens[pos - 1].end());
-    return error(loc, "expected " + what + ", found " +
-                                (cur().is(TokenKind::Eof)
-                                     ? spell(TokenKind::Eof).str()
-                                     : "'" + cur().text.str() + "'"));
+    return error(loc,
+                 "expected " + what + ", found " +
+                     (cur().is(TokenKind::Eof) ? spell(TokenKind::Eof).str()
+                                               : "'" + cur().text.str() + "'"));
   }
   bool expect(TokenKind kind, const Twine &context = "") {
     if (consumeIf(kind))
@@ -166,7 +166,8 @@ private:
     llvm::sys::path::remove_dots(resolved, /*remove_dot_dot=*/true);
     for (const std::string &open : importStack)
       if (open == resolved)
-        return error(tok.loc, "import cycle: '" + resolved + "' imports itself");
+        return error(tok.loc,
+                     "import cycle: '" + resolved + "' imports itself");
     auto file = llvm::MemoryBuffer::getFile(resolved);
     if (!file)
       return error(tok.loc, "cannot import '" + resolved +
@@ -505,8 +506,8 @@ private:
       if (!parseNumberList(row))
         return false;
       if (rows && row.size() != cols)
-        return error(loc, "matrix rows have different lengths (" +
-                              Twine(cols) + " and " + Twine(row.size()) + ")");
+        return error(loc, "matrix rows have different lengths (" + Twine(cols) +
+                              " and " + Twine(row.size()) + ")");
       cols = row.size();
       ++rows;
       weight.values.insert(weight.values.end(), row.begin(), row.end());
@@ -694,8 +695,9 @@ private:
 } // namespace
 
 bool mlir::nlogic::neuralogic::parseTemplate(llvm::SourceMgr &sourceMgr,
-                                       unsigned bufferId, TemplateAst &ast,
-                                       const ErrorFn &onError) {
+                                             unsigned bufferId,
+                                             TemplateAst &ast,
+                                             const ErrorFn &onError) {
   llvm::SmallString<256> self(
       sourceMgr.getMemoryBuffer(bufferId)->getBufferIdentifier());
   llvm::sys::path::remove_dots(self, /*remove_dot_dot=*/true);

@@ -1,4 +1,5 @@
-//===- Ast.h - syntax tree of NeuraLogic's text format ------------*- C++ -*-===//
+//===- Ast.h - syntax tree of NeuraLogic's text format ------------*- C++
+//-*-===//
 //
 // What the NeuraLogic parser produces: weights, literals, rules, facts and
 // relation settings, each with the source location it came from. The
@@ -54,8 +55,8 @@ struct Literal {
   bool special = false;     // `@a`: builtin
   std::string predicate;
   std::vector<Term> terms;
-  bool transposed = false;               // `a(X)^T`
-  std::vector<std::string> wrappers;     // `sigmoid(a(X))`: outermost first
+  bool transposed = false;           // `a(X)^T`
+  std::vector<std::string> wrappers; // `sigmoid(a(X))`: outermost first
   std::vector<llvm::SMLoc> wrapperLocs;
 };
 

@@ -1,4 +1,5 @@
-//===- Importer.h - NeuraLogic templates to the nlogic dialect ----*- C++ -*-===//
+//===- Importer.h - NeuraLogic templates to the nlogic dialect ----*- C++
+//-*-===//
 //
 // Entry point of the NeuraLogic front end: reads a template in NeuraLogic's
 // text format and builds an `nlogic.template`, making every default of

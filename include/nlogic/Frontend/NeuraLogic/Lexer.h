@@ -1,4 +1,5 @@
-//===- Lexer.h - tokens of NeuraLogic's text format ---------------*- C++ -*-===//
+//===- Lexer.h - tokens of NeuraLogic's text format ---------------*- C++
+//-*-===//
 //
 // Splits a NeuraLogic template (or examples / queries) file into tokens,
 // following the lexer rules of NeuraLogic's grammar (Neuralogic.g4):
@@ -19,16 +20,16 @@ namespace mlir::nlogic::neuralogic {
 
 enum class TokenKind {
   Eof,
-  Error,      // an unexpected character; text holds the message
-  Variable,   // X, Foo, _, _x
-  Name,       // atom names and constants: foo, u_shaped, elementproduct-tanh
-  Int,        // [+-]?[0-9]+
-  Float,      // [+-]?[0-9]+.[0-9]+([eE][+-]?[0-9]+)?
-  ImpliedBy,  // :- or <=
+  Error,     // an unexpected character; text holds the message
+  Variable,  // X, Foo, _, _x
+  Name,      // atom names and constants: foo, u_shaped, elementproduct-tanh
+  Int,       // [+-]?[0-9]+
+  Float,     // [+-]?[0-9]+.[0-9]+([eE][+-]?[0-9]+)?
+  ImpliedBy, // :- or <=
   Dot,
   Comma,
   Colon,
-  Assign,     // =
+  Assign, // =
   LParen,
   RParen,
   LBracket,
@@ -40,10 +41,10 @@ enum class TokenKind {
   Slash,
   Caret,
   Dollar,
-  Tilde,      // soft negation
-  Bang,       // hard negation (negation as failure)
-  At,         // special (builtin) predicate prefix
-  Star,       // private (hidden) predicate prefix
+  Tilde, // soft negation
+  Bang,  // hard negation (negation as failure)
+  At,    // special (builtin) predicate prefix
+  Star,  // private (hidden) predicate prefix
   Pipe,
 };
 

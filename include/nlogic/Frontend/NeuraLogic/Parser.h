@@ -1,4 +1,5 @@
-//===- Parser.h - parser of NeuraLogic's text format --------------*- C++ -*-===//
+//===- Parser.h - parser of NeuraLogic's text format --------------*- C++
+//-*-===//
 //
 // A recursive-descent parser for NeuraLogic templates, written from the
 // grammar of NeuraLogic's Neuralogic.g4 (no ANTLR runtime). `import FILE`

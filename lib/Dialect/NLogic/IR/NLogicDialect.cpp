@@ -15,8 +15,8 @@
 using namespace mlir;
 using namespace mlir::nlogic;
 
-#include "nlogic/Dialect/NLogic/IR/NLogicOpsDialect.cpp.inc"
 #include "nlogic/Dialect/NLogic/IR/NLogicEnums.cpp.inc"
+#include "nlogic/Dialect/NLogic/IR/NLogicOpsDialect.cpp.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "nlogic/Dialect/NLogic/IR/NLogicAttrs.cpp.inc"

@@ -40,14 +40,14 @@ static void printTerm(OpAsmPrinter &printer, Operation *, Attribute term) {
 /// `(term, term, ...)` where a term is a string, an integer or a float.
 static ParseResult parseTermList(OpAsmParser &parser, ArrayAttr &terms) {
   SmallVector<Attribute> elems;
-  if (parser.parseCommaSeparatedList(
-          OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
-            Attribute attr;
-            if (parseTerm(parser, attr))
-              return failure();
-            elems.push_back(attr);
-            return success();
-          }))
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Paren,
+                                     [&]() -> ParseResult {
+                                       Attribute attr;
+                                       if (parseTerm(parser, attr))
+                                         return failure();
+                                       elems.push_back(attr);
+                                       return success();
+                                     }))
     return failure();
   terms = parser.getBuilder().getArrayAttr(elems);
   return success();
@@ -91,6 +91,18 @@ static LogicalResult checkArity(Operation *user, RelationOp rel,
   return user->emitOpError()
          << "uses relation @" << rel.getSymName() << " with " << numTerms
          << " terms, but its arity is " << rel.getArity();
+}
+
+/// Resolves a relation reference used with `numTerms` terms; reports an
+/// unknown relation or an arity mismatch on `user`.
+static RelationOp lookupRelationOfArity(Operation *user,
+                                        SymbolTableCollection &tables,
+                                        FlatSymbolRefAttr ref,
+                                        size_t numTerms) {
+  RelationOp rel = lookupRelation(user, tables, ref);
+  if (!rel || failed(checkArity(user, rel, numTerms)))
+    return nullptr;
+  return rel;
 }
 
 /// Checks that a computed shape result is valid and matches `actual`.
@@ -192,8 +204,9 @@ LogicalResult FactOp::verify() {
 }
 
 LogicalResult FactOp::verifySymbolUses(SymbolTableCollection &tables) {
-  RelationOp rel = lookupRelation(*this, tables, getRelationAttr());
-  if (!rel || failed(checkArity(*this, rel, getTerms().size())))
+  RelationOp rel = lookupRelationOfArity(*this, tables, getRelationAttr(),
+                                         getTerms().size());
+  if (!rel)
     return failure();
   ValueShape shape = ValueShape::fromType(rel.getValueType());
   if (getValue())
@@ -463,26 +476,25 @@ LogicalResult RuleOp::verifySymbolUses(SymbolTableCollection &tables) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AtomOp::verifySymbolUses(SymbolTableCollection &tables) {
-  RelationOp rel = lookupRelation(*this, tables, getRelationAttr());
-  if (!rel || failed(checkArity(*this, rel, getTerms().size())))
+  RelationOp rel = lookupRelationOfArity(*this, tables, getRelationAttr(),
+                                         getTerms().size());
+  if (!rel)
     return failure();
   Type expected = rel.getValueType();
   if (getTransposed())
-    expected = transposeShape(ValueShape::fromType(expected))
-                   .toType(getContext());
+    expected =
+        transposeShape(ValueShape::fromType(expected)).toType(getContext());
   if (getType() != expected)
-    return emitOpError() << "shape mismatch: yields " << getType()
-                         << " but @" << rel.getSymName()
+    return emitOpError() << "shape mismatch: yields " << getType() << " but @"
+                         << rel.getSymName()
                          << (getTransposed() ? " transposed" : "")
                          << " has values of type " << expected;
   return success();
 }
 
 LogicalResult NotOp::verifySymbolUses(SymbolTableCollection &tables) {
-  RelationOp rel = lookupRelation(*this, tables, getRelationAttr());
-  if (!rel)
-    return failure();
-  return checkArity(*this, rel, getTerms().size());
+  return success(lookupRelationOfArity(*this, tables, getRelationAttr(),
+                                       getTerms().size()) != nullptr);
 }
 
 LogicalResult ConstrainOp::verify() {
@@ -538,11 +550,11 @@ LogicalResult TransformOp::verify() {
     return emitOpError("'rows' and 'cols' are only meaningful for slice");
   if (getShape() && kind != Transformation::reshape)
     return emitOpError("'shape' is only meaningful for reshape");
-  ShapeResult shape = transformShape(
-      kind, ValueShape::fromType(getInput().getType()),
-      getRows().value_or(ArrayRef<int64_t>()),
-      getCols().value_or(ArrayRef<int64_t>()),
-      getShape().value_or(ArrayRef<int64_t>()));
+  ShapeResult shape =
+      transformShape(kind, ValueShape::fromType(getInput().getType()),
+                     getRows().value_or(ArrayRef<int64_t>()),
+                     getCols().value_or(ArrayRef<int64_t>()),
+                     getShape().value_or(ArrayRef<int64_t>()));
   return checkComputedType(*this, shape, getType());
 }
 
@@ -551,8 +563,9 @@ LogicalResult TransformOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult QueryOp::verifySymbolUses(SymbolTableCollection &tables) {
-  RelationOp rel = lookupRelation(*this, tables, getRelationAttr());
-  if (!rel || failed(checkArity(*this, rel, getTerms().size())))
+  RelationOp rel = lookupRelationOfArity(*this, tables, getRelationAttr(),
+                                         getTerms().size());
+  if (!rel)
     return failure();
   if (getTarget())
     return checkConstantShape(*this, *getTarget(),

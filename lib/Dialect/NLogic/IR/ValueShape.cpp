@@ -130,10 +130,9 @@ static ShapeResult elementwiseShape(StringRef name,
     if (in.isScalarLike())
       continue;
     if (result && !(*result == in))
-      return ShapeResult::failure(
-          (name + " combination of values of shapes " + result->str() +
-           " and " + in.str())
-              .str());
+      return ShapeResult::failure((name + " combination of values of shapes " +
+                                   result->str() + " and " + in.str())
+                                      .str());
     result = in;
   }
   if (result)
@@ -202,10 +201,10 @@ static ShapeResult productShape(ArrayRef<ValueShape> inputs) {
     }
     single.reset();
     if (acc->second != in.rows())
-      return ShapeResult::failure(
-          "product chain multiplies a " + std::to_string(acc->first) + "x" +
-          std::to_string(acc->second) + " value by a value of shape " +
-          in.str());
+      return ShapeResult::failure("product chain multiplies a " +
+                                  std::to_string(acc->first) + "x" +
+                                  std::to_string(acc->second) +
+                                  " value by a value of shape " + in.str());
     acc->second = in.cols();
   }
   if (!acc)
@@ -319,8 +318,7 @@ ShapeResult mlir::nlogic::transformShape(Transformation kind,
     ValueShape target = reshape.size() == 1
                             ? ValueShape::vector(reshape[0])
                             : ValueShape::matrix(reshape[0], reshape[1]);
-    if (input.isKnown() &&
-        input.getNumElements() != target.getNumElements())
+    if (input.isKnown() && input.getNumElements() != target.getNumElements())
       return ShapeResult::failure("reshape of a value of shape " + input.str() +
                                   " to " + target.str() +
                                   " changes the element count");

@@ -20,7 +20,8 @@ using namespace mlir::nlogic;
 
 namespace {
 struct PruneUnreachablePass
-    : public nlogic::impl::NLogicPruneUnreachablePassBase<PruneUnreachablePass> {
+    : public nlogic::impl::NLogicPruneUnreachablePassBase<
+          PruneUnreachablePass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -30,9 +31,8 @@ struct PruneUnreachablePass
     SmallVector<StringAttr> worklist;
     for (const std::string &q : queries)
       worklist.push_back(StringAttr::get(ctx, q));
-    templ.walk([&](QueryOp q) {
-      worklist.push_back(q.getRelationAttr().getAttr());
-    });
+    templ.walk(
+        [&](QueryOp q) { worklist.push_back(q.getRelationAttr().getAttr()); });
     if (worklist.empty()) {
       templ.emitError("nlogic-prune-unreachable needs query relations: pass "
                       "queries=<relation,...> or add nlogic.query ops");

@@ -21,7 +21,8 @@ using namespace mlir;
 using namespace mlir::nlogic;
 
 namespace {
-struct StratifyPass : public nlogic::impl::NLogicStratifyPassBase<StratifyPass> {
+struct StratifyPass
+    : public nlogic::impl::NLogicStratifyPassBase<StratifyPass> {
   void runOnOperation() override {
     TemplateOp templ = getOperation();
     Stratification strata = computeStratification(templ);

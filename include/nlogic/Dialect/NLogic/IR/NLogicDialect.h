@@ -1,4 +1,5 @@
-//===- NLogicDialect.h - nlogic dialect declaration ---------------*- C++ -*-===//
+//===- NLogicDialect.h - nlogic dialect declaration ---------------*- C++
+//-*-===//
 //
 // Declares the nlogic dialect class.
 //

@@ -1,4 +1,5 @@
-//===- NLogicOps.h - nlogic operations ----------------------------*- C++ -*-===//
+//===- NLogicOps.h - nlogic operations ----------------------------*- C++
+//-*-===//
 //
 // Declares the operations of the nlogic dialect.
 //

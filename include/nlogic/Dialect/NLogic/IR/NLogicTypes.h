@@ -1,4 +1,5 @@
-//===- NLogicTypes.h - nlogic types and attributes ----------------*- C++ -*-===//
+//===- NLogicTypes.h - nlogic types and attributes ----------------*- C++
+//-*-===//
 //
 // Declares the nlogic term type and the enum attributes of the function
 // catalogues.

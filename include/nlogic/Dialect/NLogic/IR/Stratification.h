@@ -1,4 +1,5 @@
-//===- Stratification.h - relation dependency strata --------------*- C++ -*-===//
+//===- Stratification.h - relation dependency strata --------------*- C++
+//-*-===//
 //
 // The dependency graph of a template's relations (head <- body, marked when
 // the body literal is negated) and its stratification: the order in which

@@ -1,4 +1,5 @@
-//===- ValueShape.h - shapes of neuron values ---------------------*- C++ -*-===//
+//===- ValueShape.h - shapes of neuron values ---------------------*- C++
+//-*-===//
 //
 // The shape algebra of NeuraLogic values (scalars, column vectors, matrices)
 // shared by the verifiers, the importer and later the lowering: what shape a

@@ -1,4 +1,5 @@
-//===- Passes.h - nlogic template-level passes --------------------*- C++ -*-===//
+//===- Passes.h - nlogic template-level passes --------------------*- C++
+//-*-===//
 //
 // Declares the passes that transform nlogic templates.
 //
