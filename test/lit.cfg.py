@@ -31,5 +31,5 @@ config.substitutions.append(
                                "examples")))
 
 tool_dirs = [config.nlogic_tools_dir, config.llvm_tools_dir]
-tools = ["nlogic-opt", "nlogic-translate"]
+tools = ["nlogic", "nlogic-opt", "nlogic-translate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

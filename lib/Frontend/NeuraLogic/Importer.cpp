@@ -626,6 +626,13 @@ private:
     for (const Literal &lit : rule.body) {
       if (lit.special || lit.hardNegated)
         continue;
+      if (relationOf(lit).hidden) {
+        if (lit.weight || !lit.wrappers.empty() || lit.softNegated)
+          return (void)error(lit.loc, "a hidden literal gives no value: it "
+                                      "cannot be weighted or transformed"),
+                 failure();
+        continue;
+      }
       auto shape = literalShape(lit);
       if (failed(shape))
         return failure();
@@ -1001,7 +1008,9 @@ private:
       auto value = emitLiteralValue(lit, scope, b);
       if (failed(value))
         return failure();
-      inputs.push_back(*value);
+      // Hidden relations take part in the join only: no neuron, no input.
+      if (!relationOf(lit).hidden)
+        inputs.push_back(*value);
     }
 
     SmallVector<ValueShape> inputShapes;

@@ -38,6 +38,29 @@ public:
     return true;
   }
 
+  /// Examples and queries: `literals :- literals.` or `literals.`
+  bool parseExampleFile(std::vector<ExampleStatement> &out) {
+    while (!cur().is(TokenKind::Eof)) {
+      if (cur().is(TokenKind::Error))
+        return error(cur().loc, cur().text);
+      ExampleStatement stmt;
+      stmt.loc = cur().loc;
+      if (!parseLiteralList(stmt.body))
+        return false;
+      if (consumeIf(TokenKind::ImpliedBy)) {
+        stmt.hasLabel = true;
+        stmt.label = std::move(stmt.body);
+        stmt.body.clear();
+        if (!parseLiteralList(stmt.body))
+          return false;
+      }
+      if (!expect(TokenKind::Dot, " at the end of the example"))
+        return false;
+      out.push_back(std::move(stmt));
+    }
+    return true;
+  }
+
 private:
   //===--------------------------------------------------------------------===//
   // Token helpers
@@ -248,6 +271,17 @@ private:
   //===--------------------------------------------------------------------===//
   // Literals
   //===--------------------------------------------------------------------===//
+
+  /// One or more comma-separated (valued) literals.
+  bool parseLiteralList(std::vector<Literal> &out) {
+    do {
+      Literal lit;
+      if (!parseLiteral(lit, /*allowWeight=*/true))
+        return false;
+      out.push_back(std::move(lit));
+    } while (consumeIf(TokenKind::Comma));
+    return true;
+  }
 
   bool isWeightStart() const {
     switch (cur().kind) {
@@ -704,4 +738,13 @@ bool mlir::nlogic::neuralogic::parseTemplate(llvm::SourceMgr &sourceMgr,
   std::vector<std::string> importStack{self.str().str()};
   Parser parser(sourceMgr, bufferId, ast, onError, importStack);
   return parser.parseFile();
+}
+
+bool mlir::nlogic::neuralogic::parseExamples(
+    llvm::SourceMgr &sourceMgr, unsigned bufferId,
+    std::vector<ExampleStatement> &statements, const ErrorFn &onError) {
+  TemplateAst unused;
+  std::vector<std::string> importStack;
+  Parser parser(sourceMgr, bufferId, unused, onError, importStack);
+  return parser.parseExampleFile(statements);
 }

@@ -31,6 +31,22 @@ using ErrorFn = std::function<void(llvm::SMLoc, const llvm::Twine &)>;
 bool parseTemplate(llvm::SourceMgr &sourceMgr, unsigned bufferId,
                    TemplateAst &ast, const ErrorFn &onError);
 
+/// One statement of an examples or queries file: `label :- facts.` (a
+/// labelled example: the label literals are queries with their values as
+/// targets) or `facts.` (a conjunction of valued literals).
+struct ExampleStatement {
+  llvm::SMLoc loc;
+  bool hasLabel = false;
+  std::vector<Literal> label;
+  std::vector<Literal> body;
+};
+
+/// Parses an examples or queries file (NeuraLogic's examplesFile and
+/// queriesFile rules) into statements.
+bool parseExamples(llvm::SourceMgr &sourceMgr, unsigned bufferId,
+                   std::vector<ExampleStatement> &statements,
+                   const ErrorFn &onError);
+
 } // namespace mlir::nlogic::neuralogic
 
 #endif // NLOGIC_FRONTEND_NEURALOGIC_PARSER_H

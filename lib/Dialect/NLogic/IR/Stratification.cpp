@@ -9,7 +9,9 @@
 #include "nlogic/Dialect/NLogic/IR/Stratification.h"
 #include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::nlogic;
@@ -134,4 +136,23 @@ Stratification mlir::nlogic::computeStratification(TemplateOp templ) {
     result.component[names[v]] = comp[v];
   }
   return result;
+}
+
+SmallVector<RuleOp>
+mlir::nlogic::rulesInEvaluationOrder(TemplateOp templ,
+                                     const Stratification &strata) {
+  SmallVector<RuleOp> rules(templ.getRules());
+  llvm::DenseMap<Operation *, unsigned> sourceOrder;
+  for (auto [i, rule] : llvm::enumerate(rules))
+    sourceOrder[rule] = i;
+  // Components are numbered in reverse topological order, so a component's
+  // dependencies sort first within a stratum.
+  auto key = [&](RuleOp rule) {
+    StringAttr head = rule.getHeadAttr().getAttr();
+    return std::make_tuple(strata.stratum.lookup(head),
+                           strata.component.lookup(head),
+                           sourceOrder.lookup(rule));
+  };
+  llvm::sort(rules, [&](RuleOp a, RuleOp b) { return key(a) < key(b); });
+  return rules;
 }

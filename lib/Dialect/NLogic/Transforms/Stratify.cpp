@@ -9,8 +9,6 @@
 #include "nlogic/Dialect/NLogic/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
-#include "llvm/ADT/STLExtras.h"
-#include <tuple>
 
 namespace mlir::nlogic {
 #define GEN_PASS_DEF_NLOGICSTRATIFYPASS
@@ -35,26 +33,10 @@ struct StratifyPass
       rel->setAttr("nlogic.stratum", builder.getI64IntegerAttr(
                                          strata.stratum[rel.getSymNameAttr()]));
 
-    SmallVector<RuleOp> rules(templ.getRules());
-    auto stratumOf = [&](RuleOp rule) {
-      return strata.stratum.lookup(rule.getHeadAttr().getAttr());
-    };
-    for (RuleOp rule : rules) {
+    SmallVector<RuleOp> rules = rulesInEvaluationOrder(templ, strata);
+    for (RuleOp rule : rules)
       if (strata.recursive.contains(rule.getHeadAttr().getAttr()))
         rule->setAttr("nlogic.recursive", builder.getUnitAttr());
-    }
-    // Within a stratum, a component's dependencies come first (components
-    // are numbered in reverse topological order), then source order.
-    llvm::DenseMap<Operation *, unsigned> sourceOrder;
-    for (auto [i, rule] : llvm::enumerate(rules))
-      sourceOrder[rule] = i;
-    auto key = [&](RuleOp rule) {
-      return std::make_tuple(
-          stratumOf(rule),
-          strata.component.lookup(rule.getHeadAttr().getAttr()),
-          sourceOrder.lookup(rule));
-    };
-    llvm::sort(rules, [&](RuleOp a, RuleOp b) { return key(a) < key(b); });
     // Re-append in order after the last non-rule op that precedes them.
     Block &body = templ.getBody().front();
     for (RuleOp rule : rules)

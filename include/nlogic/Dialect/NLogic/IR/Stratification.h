@@ -11,12 +11,15 @@
 #ifndef NLOGIC_DIALECT_NLOGIC_IR_STRATIFICATION_H
 #define NLOGIC_DIALECT_NLOGIC_IR_STRATIFICATION_H
 
+#include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace mlir::nlogic {
-class TemplateOp;
 
 struct Stratification {
   /// Stratum of each relation symbol: 0 for relations no rule derives from
@@ -35,6 +38,11 @@ struct Stratification {
 /// Computes the strata of `templ`. Unknown relations are ignored (the
 /// symbol verifier reports them).
 Stratification computeStratification(TemplateOp templ);
+
+/// The rules of `templ` in evaluation order: by stratum, then with a
+/// recursive component's dependencies first, then in source order.
+llvm::SmallVector<RuleOp> rulesInEvaluationOrder(TemplateOp templ,
+                                                 const Stratification &strata);
 
 } // namespace mlir::nlogic
 

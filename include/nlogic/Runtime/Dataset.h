@@ -1,0 +1,61 @@
+//===- Dataset.h - samples: facts and queries with targets --------*- C++
+//-*-===//
+//
+// Loads NeuraLogic's examples and queries files into samples. Supported
+// layouts (as PyNeuraLogic reads them):
+//   - examples only, each `label :- facts.` statement a sample whose label
+//     literals are its queries (`<1> xor :- <0> a, <1> b.`);
+//   - examples and queries with the same number of statements, paired in
+//     order (one sample per line, e.g. mutagenesis);
+//   - one example and many queries: every query statement is a sample over
+//     the same shared facts (knowledge-base style, e.g. trains, nations).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLOGIC_RUNTIME_DATASET_H
+#define NLOGIC_RUNTIME_DATASET_H
+
+#include "nlogic/Runtime/Model.h"
+
+#include <memory>
+#include <optional>
+
+namespace mlir::nlogic::runtime {
+
+struct SampleFact {
+  int relation = -1;
+  std::vector<Const> terms;
+  Tensor value = Tensor::scalar(1.0);
+};
+
+struct Query {
+  int relation = -1;
+  std::vector<Const> terms;
+  /// The training target (NeuraLogic's default for an unvalued query: 1).
+  Tensor target = Tensor::scalar(1.0);
+  /// As written, for reports: `predict`, `direction(11)`.
+  std::string text;
+};
+
+struct Sample {
+  std::string id;
+  /// Shared between samples of a knowledge-base dataset.
+  std::shared_ptr<const std::vector<SampleFact>> facts;
+  std::vector<Query> queries;
+};
+
+struct Dataset {
+  std::vector<Sample> samples;
+};
+
+/// Reads the examples file and, if given, the queries file. Relations the
+/// template does not know are added to `model` as data relations. Errors are
+/// printed as `file:line:col: error: ...` and the result is failure.
+mlir::LogicalResult loadDataset(TemplateModel &model,
+                                llvm::StringRef examplesPath,
+                                std::optional<llvm::StringRef> queriesPath,
+                                Dataset &out);
+
+} // namespace mlir::nlogic::runtime
+
+#endif // NLOGIC_RUNTIME_DATASET_H

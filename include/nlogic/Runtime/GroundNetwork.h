@@ -1,0 +1,75 @@
+//===- GroundNetwork.h - one sample's neural network --------------*- C++
+//-*-===//
+//
+// The result of grounding a template on a sample: ground atoms (fact or
+// derived), ground rules (one per kept substitution), softmax groups, and
+// the evaluation order of the atoms the queries reach. The neurons of
+// NeuraLogic's picture map onto it as: fact neurons = fact atoms, rule
+// neurons = ground rules, aggregation neurons = (atom, rule) pairs, atom
+// neurons = derived atoms; weight neurons are the template's weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLOGIC_RUNTIME_GROUNDNETWORK_H
+#define NLOGIC_RUNTIME_GROUNDNETWORK_H
+
+#include "nlogic/Runtime/Model.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::nlogic::runtime {
+
+struct GroundAtom {
+  int relation = -1;
+  std::vector<Const> terms;
+  bool isFact = false;
+  Tensor factValue = Tensor::scalar(1.0);
+  int factWeight = -1; // a template fact valued by a (learnable) weight
+  /// Ground rules deriving this atom, grouped by rule (ascending rule index).
+  std::vector<int> groundRules;
+};
+
+struct GroundRule {
+  int rule = -1;
+  int head = -1;
+  /// The atom matched by each positive body literal (RuleModel::atoms).
+  std::vector<int> body;
+};
+
+/// Head atoms of one softmax-aggregated rule that are normalised together
+/// (equal terms outside the `over` positions).
+struct SoftmaxGroup {
+  int rule = -1;
+  std::vector<int> members;
+};
+
+struct GroundNetwork {
+  std::vector<GroundAtom> atoms;
+  std::vector<GroundRule> rules;
+  std::vector<SoftmaxGroup> groups;
+  /// (atom, rule) -> softmax group.
+  llvm::DenseMap<std::pair<int, int>, int> groupOf;
+  /// Atoms the queries reach, each after everything it depends on.
+  std::vector<int> order;
+  /// Atom of each query of the sample; -1 if the query was not derived.
+  std::vector<int> queryAtoms;
+
+  struct Stats {
+    size_t groundRules = 0;  // substitutions kept by the grounder
+    size_t factAtoms = 0;    // fact neurons reached by the queries
+    size_t derivedAtoms = 0; // atom neurons reached by the queries
+    size_t ruleNeurons = 0;  // ground rules reached by the queries
+    size_t aggregationNeurons = 0;
+  } stats;
+
+  /// `relation(terms)` as NeuraLogic prints an atom.
+  std::string atomText(const TemplateModel &model, int atom) const;
+  /// Writes the reached network as Graphviz DOT, labelled the way
+  /// PyNeuraLogic draws neurons.
+  void writeDot(const TemplateModel &model, llvm::raw_ostream &os) const;
+};
+
+} // namespace mlir::nlogic::runtime
+
+#endif // NLOGIC_RUNTIME_GROUNDNETWORK_H

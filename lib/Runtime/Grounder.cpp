@@ -1,0 +1,725 @@
+//===- Grounder.cpp - bottom-up grounding of a template on a sample -------===//
+//
+// Each relation is an append-only table of tuples with lazily built hash
+// indexes per set of bound positions. Each rule has a static join plan: the
+// positive atoms in body order, with every builtin and negation placed at
+// the first step where its variables are bound. Recursive components run
+// semi-naively: in each round, one recursive atom reads only the previous
+// round's new rows, earlier ones the rows before them, later ones all rows,
+// so every substitution is found exactly once.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nlogic/Runtime/Grounder.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <unordered_map>
+
+using namespace mlir;
+using namespace mlir::nlogic::runtime;
+
+namespace {
+
+uint64_t hashConsts(const Const *begin, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull + n;
+  for (size_t i = 0; i < n; ++i)
+    h = llvm::hash_combine(h, begin[i].raw());
+  return h;
+}
+
+/// One relation's tuples for one sample.
+struct Table {
+  int arity = 0;
+  std::vector<Const> tuples; // row-major, arity per row
+  std::vector<int> atoms;    // row -> ground atom id
+  std::unordered_multimap<uint64_t, int> rowsByHash;
+
+  struct Index {
+    std::unordered_multimap<uint64_t, int> rows;
+    int indexedUpTo = 0;
+  };
+  std::unordered_map<uint32_t, Index> indexes; // bound-position mask -> index
+
+  int size() const { return atoms.size(); }
+  const Const *row(int r) const { return tuples.data() + size_t(r) * arity; }
+
+  int find(const Const *tuple) const {
+    auto range = rowsByHash.equal_range(hashConsts(tuple, arity));
+    for (auto it = range.first; it != range.second; ++it)
+      if (std::equal(tuple, tuple + arity, row(it->second)))
+        return it->second;
+    return -1;
+  }
+
+  /// Appends a tuple, returning its row (existing rows are reused).
+  int insert(const Const *tuple, int atom, bool &inserted) {
+    int existing = find(tuple);
+    inserted = existing < 0;
+    if (!inserted)
+      return existing;
+    int r = size();
+    tuples.insert(tuples.end(), tuple, tuple + arity);
+    atoms.push_back(atom);
+    rowsByHash.emplace(hashConsts(tuple, arity), r);
+    return r;
+  }
+
+  static uint64_t maskedHash(const Const *values, uint32_t mask, int arity) {
+    uint64_t h = 0x51ed270b27a4f3c1ull;
+    for (int p = 0; p < arity; ++p)
+      if (mask & (1u << p))
+        h = llvm::hash_combine(h, values[p].raw());
+    return h;
+  }
+
+  /// The index of `mask`, brought up to date with appended rows.
+  Index &indexFor(uint32_t mask) {
+    Index &index = indexes[mask];
+    for (; index.indexedUpTo < size(); ++index.indexedUpTo)
+      index.rows.emplace(maskedHash(row(index.indexedUpTo), mask, arity),
+                         index.indexedUpTo);
+    return index;
+  }
+};
+
+/// One step of a rule's join plan.
+struct Step {
+  enum Kind { Scan, Check, Generate, Negation } kind;
+  int index = -1; // atom, constraint or negated-atom index
+  /// Scan: positions whose term is known before the scan.
+  uint32_t boundMask = 0;
+  /// Generate: the variable slot bound and the term it is computed from.
+  int slot = -1;
+  int source = -1;
+  int offset = 0; // next(A, B): B = A + offset
+};
+
+struct RulePlan {
+  std::vector<Step> steps;
+  /// Atoms whose relation is in the head's recursive component.
+  std::vector<bool> recursiveAtom;
+  /// Atoms that contribute a neuron (not hidden relations).
+  std::vector<bool> valueAtom;
+};
+
+} // namespace
+
+struct Grounder::Impl {
+  const TemplateModel &model;
+  std::vector<RulePlan> plans;
+
+  // Per-sample state.
+  std::vector<Table> tables;
+  GroundNetwork *net = nullptr;
+  std::vector<Const> subst;
+  /// Row ranges per body atom for the current semi-naive evaluation.
+  std::vector<std::pair<int, int>> ranges;
+  std::unordered_multimap<uint64_t, int> groundRuleByKey;
+
+  explicit Impl(const TemplateModel &model) : model(model) {
+    for (const RuleModel &rule : model.rules)
+      plans.push_back(plan(rule));
+  }
+
+  //===------------------------------------------------------------------===//
+  // Planning
+  //===------------------------------------------------------------------===//
+
+  /// Variable slots a term depends on.
+  void slotsOf(const RuleModel &rule, int term, std::vector<int> &out) const {
+    const TermExpr &e = rule.exprs[term];
+    if (e.kind == TermExpr::Variable)
+      out.push_back(e.slot);
+    else if (e.kind == TermExpr::Arith) {
+      slotsOf(rule, e.lhs, out);
+      slotsOf(rule, e.rhs, out);
+    }
+  }
+
+  bool termBound(const RuleModel &rule, int term,
+                 const std::vector<bool> &bound) const {
+    std::vector<int> slots;
+    slotsOf(rule, term, slots);
+    return llvm::all_of(slots, [&](int s) { return bound[s]; });
+  }
+
+  RulePlan plan(const RuleModel &rule) const {
+    RulePlan p;
+    const RelationModel &head = model.relations[rule.head];
+    for (const BodyAtom &atom : rule.atoms) {
+      const RelationModel &rel = model.relations[atom.relation];
+      p.recursiveAtom.push_back(rule.recursive &&
+                                rel.component == head.component &&
+                                rel.stratum == head.stratum);
+      p.valueAtom.push_back(!rel.hidden);
+    }
+    std::vector<bool> bound(rule.varNames.size(), false);
+    std::vector<bool> constraintDone(rule.constraints.size(), false);
+    std::vector<bool> negationDone(rule.negated.size(), false);
+
+    // Places every builtin and negation whose terms are now bound, and
+    // generators that can fire, until nothing changes.
+    auto placeReady = [&]() {
+      bool changed = true;
+      while (changed) {
+        changed = false;
+        for (auto [i, c] : llvm::enumerate(rule.constraints)) {
+          if (constraintDone[i])
+            continue;
+          bool allBound = llvm::all_of(
+              c.terms, [&](int t) { return termBound(rule, t, bound); });
+          if (allBound) {
+            p.steps.push_back({Step::Check, int(i)});
+            constraintDone[i] = changed = true;
+            continue;
+          }
+          if (c.kind != ConstraintKind::eq && c.kind != ConstraintKind::next)
+            continue;
+          for (int side = 0; side < 2; ++side) {
+            int target = c.terms[side], source = c.terms[1 - side];
+            const TermExpr &t = rule.exprs[target];
+            if (t.kind != TermExpr::Variable || bound[t.slot] ||
+                !termBound(rule, source, bound))
+              continue;
+            Step s{Step::Generate, int(i)};
+            s.slot = t.slot;
+            s.source = source;
+            if (c.kind == ConstraintKind::next)
+              s.offset = side == 1 ? 1 : -1; // next(A, B): B = A + 1
+            p.steps.push_back(s);
+            bound[t.slot] = true;
+            constraintDone[i] = changed = true;
+            break;
+          }
+        }
+        for (auto [i, n] : llvm::enumerate(rule.negated)) {
+          if (negationDone[i] || !llvm::all_of(n.terms, [&](int t) {
+                return termBound(rule, t, bound);
+              }))
+            continue;
+          p.steps.push_back({Step::Negation, int(i)});
+          negationDone[i] = changed = true;
+        }
+      }
+    };
+
+    placeReady();
+    for (auto [i, atom] : llvm::enumerate(rule.atoms)) {
+      Step s{Step::Scan, int(i)};
+      for (auto [pos, term] : llvm::enumerate(atom.terms))
+        if (termBound(rule, term, bound))
+          s.boundMask |= 1u << pos;
+      p.steps.push_back(s);
+      for (int term : atom.terms) {
+        const TermExpr &t = rule.exprs[term];
+        if (t.kind == TermExpr::Variable)
+          bound[t.slot] = true;
+      }
+      placeReady();
+    }
+    return p;
+  }
+
+  //===------------------------------------------------------------------===//
+  // Terms and builtins
+  //===------------------------------------------------------------------===//
+
+  /// The value of a bound term; arithmetic needs integers.
+  std::optional<Const> eval(const RuleModel &rule, int term) const {
+    const TermExpr &e = rule.exprs[term];
+    switch (e.kind) {
+    case TermExpr::Variable:
+      return subst[e.slot];
+    case TermExpr::Constant:
+      return e.constant;
+    case TermExpr::Arith: {
+      std::optional<Const> l = eval(rule, e.lhs), r = eval(rule, e.rhs);
+      if (!l || !r || !l->isInt() || !r->isInt())
+        return std::nullopt;
+      int64_t a = l->intValue(), b = r->intValue();
+      switch (e.op) {
+      case ArithKind::add:
+        return Const::ofInt(a + b);
+      case ArithKind::sub:
+        return Const::ofInt(a - b);
+      case ArithKind::mul:
+        return Const::ofInt(a * b);
+      case ArithKind::div:
+        if (b == 0)
+          return std::nullopt;
+        return Const::ofInt(a / b);
+      case ArithKind::mod:
+        if (b == 0)
+          return std::nullopt;
+        return Const::ofInt(((a % b) + b) % b);
+      }
+    }
+    }
+    return std::nullopt;
+  }
+
+  /// Compares numerically when both are numbers, else by spelling (as
+  /// NeuraLogic does).
+  int compare(Const a, Const b) const {
+    if (a.isInt() && b.isInt())
+      return a.intValue() < b.intValue() ? -1 : a.intValue() > b.intValue();
+    std::optional<double> x = model.names.number(a), y = model.names.number(b);
+    if (x && y)
+      return *x < *y ? -1 : *x > *y;
+    std::string s = model.names.spelling(a), t = model.names.spelling(b);
+    return s < t ? -1 : s > t;
+  }
+
+  bool check(const RuleModel &rule, const ConstraintModel &c) const {
+    std::vector<Const> v;
+    for (int t : c.terms) {
+      std::optional<Const> value = eval(rule, t);
+      if (!value)
+        return false;
+      v.push_back(*value);
+    }
+    switch (c.kind) {
+    case ConstraintKind::leq:
+      return compare(v[0], v[1]) <= 0;
+    case ConstraintKind::lt:
+      return compare(v[0], v[1]) < 0;
+    case ConstraintKind::geq:
+      return compare(v[0], v[1]) >= 0;
+    case ConstraintKind::gt:
+      return compare(v[0], v[1]) > 0;
+    case ConstraintKind::eq:
+      return v[0] == v[1] || compare(v[0], v[1]) == 0;
+    case ConstraintKind::neq:
+      return !(v[0] == v[1] || compare(v[0], v[1]) == 0);
+    case ConstraintKind::next: {
+      std::optional<double> a = model.names.number(v[0]),
+                            b = model.names.number(v[1]);
+      return a && b && *b == *a + 1;
+    }
+    case ConstraintKind::alldiff:
+      for (size_t i = 0; i < v.size(); ++i)
+        for (size_t j = i + 1; j < v.size(); ++j)
+          if (v[i] == v[j])
+            return false;
+      return true;
+    }
+    return false;
+  }
+
+  //===------------------------------------------------------------------===//
+  // Atoms
+  //===------------------------------------------------------------------===//
+
+  /// The atom id of `tuple` in `relation`, creating it when new.
+  int atomFor(int relation, const Const *tuple, bool &inserted) {
+    Table &table = tables[relation];
+    int existing = table.find(tuple);
+    if (existing >= 0) {
+      inserted = false;
+      return table.atoms[existing];
+    }
+    int id = net->atoms.size();
+    GroundAtom atom;
+    atom.relation = relation;
+    atom.terms.assign(tuple, tuple + table.arity);
+    net->atoms.push_back(std::move(atom));
+    table.insert(tuple, id, inserted);
+    return id;
+  }
+
+  void addFact(int relation, const std::vector<Const> &terms,
+               const Tensor &value, int weight) {
+    bool inserted;
+    int id = atomFor(relation, terms.data(), inserted);
+    GroundAtom &atom = net->atoms[id];
+    // A fact given twice keeps its first value.
+    if (!atom.isFact) {
+      atom.isFact = true;
+      atom.factValue = value;
+      atom.factWeight = weight;
+    }
+  }
+
+  //===------------------------------------------------------------------===//
+  // Joins
+  //===------------------------------------------------------------------===//
+
+  void run(int ruleIndex, size_t step) {
+    const RuleModel &rule = model.rules[ruleIndex];
+    const RulePlan &p = plans[ruleIndex];
+    if (step == p.steps.size()) {
+      emitGroundRule(ruleIndex);
+      return;
+    }
+    const Step &s = p.steps[step];
+    switch (s.kind) {
+    case Step::Check:
+      if (check(rule, rule.constraints[s.index]))
+        run(ruleIndex, step + 1);
+      return;
+    case Step::Generate: {
+      std::optional<Const> source = eval(rule, s.source);
+      if (!source)
+        return;
+      if (s.offset != 0) {
+        if (!source->isInt())
+          return;
+        subst[s.slot] = Const::ofInt(source->intValue() + s.offset);
+      } else {
+        subst[s.slot] = *source;
+      }
+      run(ruleIndex, step + 1);
+      return;
+    }
+    case Step::Negation: {
+      const BodyAtom &neg = rule.negated[s.index];
+      std::vector<Const> tuple;
+      for (int t : neg.terms) {
+        std::optional<Const> v = eval(rule, t);
+        if (!v)
+          return;
+        tuple.push_back(*v);
+      }
+      if (tables[neg.relation].find(tuple.data()) < 0)
+        run(ruleIndex, step + 1);
+      return;
+    }
+    case Step::Scan:
+      scan(ruleIndex, step, s);
+      return;
+    }
+  }
+
+  void scan(int ruleIndex, size_t step, const Step &s) {
+    const RuleModel &rule = model.rules[ruleIndex];
+    const BodyAtom &atom = rule.atoms[s.index];
+    Table &table = tables[atom.relation];
+    auto [lo, hi] = ranges[s.index];
+    hi = std::min(hi, table.size());
+    if (lo >= hi)
+      return;
+    int arity = table.arity;
+    std::vector<Const> key(arity);
+    for (int pos = 0; pos < arity; ++pos)
+      if (s.boundMask & (1u << pos)) {
+        std::optional<Const> v = eval(rule, atom.terms[pos]);
+        if (!v)
+          return;
+        key[pos] = *v;
+      }
+
+    auto tryRow = [&](int r) {
+      const Const *row = table.row(r);
+      // Check bound positions, bind the others (a variable repeated within
+      // the atom binds at its first position and is checked after).
+      bool ok = true;
+      for (int pos = 0; pos < arity && ok; ++pos) {
+        if (s.boundMask & (1u << pos)) {
+          ok = key[pos] == row[pos];
+          continue;
+        }
+        const TermExpr &t = rule.exprs[atom.terms[pos]];
+        bool firstAtPos = true;
+        for (int q = 0; q < pos; ++q)
+          if (!(s.boundMask & (1u << q)) && atom.terms[q] == atom.terms[pos])
+            firstAtPos = false;
+        if (firstAtPos)
+          subst[t.slot] = row[pos];
+        else
+          ok = subst[t.slot] == row[pos];
+      }
+      if (!ok)
+        return;
+      rowChosen[s.index] = r;
+      run(ruleIndex, step + 1);
+    };
+
+    if (s.boundMask == 0) {
+      for (int r = lo; r < hi; ++r)
+        tryRow(r);
+      return;
+    }
+    Table::Index &index = table.indexFor(s.boundMask);
+    auto range = index.rows.equal_range(
+        Table::maskedHash(key.data(), s.boundMask, arity));
+    // Collect first: the callback may append rows (never to this index's
+    // range of interest, which is capped by `hi`).
+    std::vector<int> rows;
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second >= lo && it->second < hi)
+        rows.push_back(it->second);
+    std::sort(rows.begin(), rows.end());
+    for (int r : rows)
+      tryRow(r);
+  }
+
+  std::vector<int> rowChosen;
+
+  void emitGroundRule(int ruleIndex) {
+    const RuleModel &rule = model.rules[ruleIndex];
+    const RulePlan &p = plans[ruleIndex];
+    std::vector<Const> head;
+    for (int t : rule.headTerms) {
+      std::optional<Const> v = eval(rule, t);
+      if (!v)
+        return;
+      head.push_back(*v);
+    }
+    GroundRule gr;
+    gr.rule = ruleIndex;
+    for (auto [i, atom] : llvm::enumerate(rule.atoms))
+      gr.body.push_back(tables[atom.relation].atoms[rowChosen[i]]);
+    bool inserted;
+    gr.head = atomFor(rule.head, head.data(), inserted);
+
+    // Substitutions with the same neural inputs are one ground rule unless
+    // the rule keeps duplicates.
+    if (!rule.duplicitGrounding) {
+      uint64_t h = llvm::hash_combine(ruleIndex, gr.head);
+      for (auto [i, atom] : llvm::enumerate(gr.body))
+        if (p.valueAtom[i])
+          h = llvm::hash_combine(h, atom);
+      auto range = groundRuleByKey.equal_range(h);
+      for (auto it = range.first; it != range.second; ++it) {
+        const GroundRule &other = net->rules[it->second];
+        if (other.rule != ruleIndex || other.head != gr.head)
+          continue;
+        bool same = true;
+        for (size_t i = 0; i < gr.body.size() && same; ++i)
+          same = !p.valueAtom[i] || other.body[i] == gr.body[i];
+        if (same)
+          return;
+      }
+      groundRuleByKey.emplace(h, net->rules.size());
+    }
+    net->atoms[gr.head].groundRules.push_back(net->rules.size());
+    net->rules.push_back(std::move(gr));
+  }
+
+  /// Runs `ruleIndex` once with the current `ranges`.
+  void evaluate(int ruleIndex) {
+    const RuleModel &rule = model.rules[ruleIndex];
+    subst.assign(rule.varNames.size(), Const());
+    rowChosen.assign(rule.atoms.size(), -1);
+    run(ruleIndex, 0);
+  }
+
+  void setFullRanges(const RuleModel &rule) {
+    ranges.assign(rule.atoms.size(), {0, INT32_MAX});
+  }
+
+  /// Grounds the rules [begin, end) of one component.
+  void groundComponent(size_t begin, size_t end) {
+    bool recursive = model.rules[begin].recursive;
+    if (!recursive) {
+      for (size_t r = begin; r < end; ++r) {
+        setFullRanges(model.rules[r]);
+        evaluate(r);
+      }
+      return;
+    }
+    // Semi-naive: [0, oldEnd) was seen by every rule, [oldEnd, deltaEnd) is
+    // new since the last round.
+    std::vector<int> compRelations;
+    for (size_t r = begin; r < end; ++r)
+      compRelations.push_back(model.rules[r].head);
+    std::vector<int> oldEnd(tables.size(), 0), deltaEnd(tables.size(), 0);
+    for (int rel : compRelations)
+      deltaEnd[rel] = tables[rel].size();
+    bool first = true;
+    while (true) {
+      for (size_t r = begin; r < end; ++r) {
+        const RuleModel &rule = model.rules[r];
+        const RulePlan &p = plans[r];
+        bool anyRecursive = llvm::is_contained(p.recursiveAtom, true);
+        if (!anyRecursive) {
+          if (first) {
+            setFullRanges(rule);
+            evaluate(r);
+          }
+          continue;
+        }
+        for (size_t i = 0; i < rule.atoms.size(); ++i) {
+          if (!p.recursiveAtom[i])
+            continue;
+          setFullRanges(rule);
+          for (size_t j = 0; j < rule.atoms.size(); ++j) {
+            if (!p.recursiveAtom[j])
+              continue;
+            int rel = rule.atoms[j].relation;
+            if (j < i)
+              ranges[j] = {0, oldEnd[rel]};
+            else if (j == i)
+              ranges[j] = {oldEnd[rel], deltaEnd[rel]};
+            else
+              ranges[j] = {0, deltaEnd[rel]};
+          }
+          evaluate(r);
+        }
+      }
+      first = false;
+      bool grew = false;
+      for (int rel : compRelations) {
+        oldEnd[rel] = deltaEnd[rel];
+        grew |= tables[rel].size() > deltaEnd[rel];
+        deltaEnd[rel] = tables[rel].size();
+      }
+      if (!grew)
+        break;
+    }
+  }
+
+  //===------------------------------------------------------------------===//
+  // Reachability and order
+  //===------------------------------------------------------------------===//
+
+  LogicalResult orderNetwork(std::string &error) {
+    GroundNetwork &n = *net;
+    // Softmax groups: head atoms of a softmax rule that share the terms
+    // outside the normalised positions.
+    std::map<std::pair<int, std::vector<uint64_t>>, int> groupKey;
+    for (auto [atomId, atom] : llvm::enumerate(n.atoms)) {
+      int lastRule = -1;
+      for (int g : atom.groundRules) {
+        int r = n.rules[g].rule;
+        if (r == lastRule)
+          continue;
+        lastRule = r;
+        const RuleModel &rule = model.rules[r];
+        if (rule.aggregation != Aggregation::softmax)
+          continue;
+        std::vector<uint64_t> key;
+        for (size_t pos = 0; pos < atom.terms.size(); ++pos)
+          if (!llvm::is_contained(rule.softmaxOver, int(pos)))
+            key.push_back(atom.terms[pos].raw());
+        auto [it, inserted] =
+            groupKey.try_emplace({r, key}, int(n.groups.size()));
+        if (inserted)
+          n.groups.push_back({r, {}});
+        n.groups[it->second].members.push_back(atomId);
+        n.groupOf[{int(atomId), r}] = it->second;
+      }
+    }
+
+    // Depth-first post-order from the queries; a node on the stack reached
+    // again is a cycle.
+    enum { Unseen, Active, Done };
+    std::vector<char> state(n.atoms.size(), Unseen);
+    auto inputsOf = [&](int atomId, std::vector<int> &out) {
+      for (int g : n.atoms[atomId].groundRules) {
+        const GroundRule &gr = n.rules[g];
+        auto groupIt = n.groupOf.find({atomId, gr.rule});
+        std::vector<int> members = {atomId};
+        if (groupIt != n.groupOf.end())
+          members = n.groups[groupIt->second].members;
+        for (int m : members)
+          for (int g2 : n.atoms[m].groundRules) {
+            const GroundRule &r2 = n.rules[g2];
+            if (r2.rule != gr.rule)
+              continue;
+            for (auto [i, b] : llvm::enumerate(r2.body))
+              if (plans[r2.rule].valueAtom[i])
+                out.push_back(b);
+          }
+      }
+    };
+    for (int root : n.queryAtoms) {
+      if (root < 0 || state[root] == Done)
+        continue;
+      std::vector<std::pair<int, std::vector<int>>> stack;
+      auto push = [&](int a) {
+        state[a] = Active;
+        std::vector<int> inputs;
+        inputsOf(a, inputs);
+        std::reverse(inputs.begin(), inputs.end());
+        stack.push_back({a, std::move(inputs)});
+      };
+      push(root);
+      while (!stack.empty()) {
+        auto &[a, pending] = stack.back();
+        if (pending.empty()) {
+          state[a] = Done;
+          n.order.push_back(a);
+          stack.pop_back();
+          continue;
+        }
+        int next = pending.back();
+        pending.pop_back();
+        if (state[next] == Done)
+          continue;
+        if (state[next] == Active) {
+          error = "the ground network has a cycle through " +
+                  n.atomText(model, next) +
+                  "; recursive rules must not derive an atom from itself";
+          return failure();
+        }
+        push(next);
+      }
+    }
+
+    llvm::DenseSet<std::pair<int, int>> aggregations;
+    for (int a : n.order) {
+      const GroundAtom &atom = n.atoms[a];
+      if (atom.groundRules.empty() || atom.isFact)
+        ++n.stats.factAtoms;
+      if (!atom.groundRules.empty())
+        ++n.stats.derivedAtoms;
+      n.stats.ruleNeurons += atom.groundRules.size();
+      for (int g : atom.groundRules)
+        aggregations.insert({a, n.rules[g].rule});
+    }
+    n.stats.aggregationNeurons = aggregations.size();
+    n.stats.groundRules = n.rules.size();
+    return success();
+  }
+
+  LogicalResult ground(const Sample &sample, GroundNetwork &network,
+                       std::string &error) {
+    network = GroundNetwork();
+    net = &network;
+    groundRuleByKey.clear();
+    tables.assign(model.relations.size(), Table());
+    for (auto [i, rel] : llvm::enumerate(model.relations))
+      tables[i].arity = rel.arity;
+
+    for (const FactModel &f : model.facts)
+      addFact(f.relation, f.terms, f.value, f.weight);
+    if (sample.facts)
+      for (const SampleFact &f : *sample.facts)
+        if (f.relation < int(tables.size()))
+          addFact(f.relation, f.terms, f.value, -1);
+
+    for (size_t begin = 0; begin < model.rules.size();) {
+      size_t end = begin + 1;
+      int comp = model.relations[model.rules[begin].head].component;
+      while (end < model.rules.size() &&
+             model.relations[model.rules[end].head].component == comp)
+        ++end;
+      groundComponent(begin, end);
+      begin = end;
+    }
+
+    for (const Query &q : sample.queries) {
+      int atom = -1;
+      if (q.relation < int(tables.size())) {
+        int row = tables[q.relation].find(q.terms.data());
+        if (row >= 0)
+          atom = tables[q.relation].atoms[row];
+      }
+      network.queryAtoms.push_back(atom);
+    }
+    return orderNetwork(error);
+  }
+};
+
+Grounder::Grounder(const TemplateModel &model)
+    : impl(std::make_unique<Impl>(model)) {}
+Grounder::~Grounder() = default;
+
+LogicalResult Grounder::ground(const Sample &sample, GroundNetwork &network,
+                               std::string &error) {
+  return impl->ground(sample, network, error);
+}

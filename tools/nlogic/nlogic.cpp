@@ -1,0 +1,501 @@
+//===- nlogic.cpp - the user-facing command line
+//---------------------------===//
+//
+//   nlogic train  TEMPLATE --examples F [--queries F] [training options]
+//   nlogic eval   TEMPLATE --examples F [--queries F] [--weights W] [--json]
+//   nlogic ground TEMPLATE --examples F [--queries F] [--dot OUT] [--stats]
+//
+// TEMPLATE is nlogic IR (.mlir) or NeuraLogic text (.txt). Bad input files
+// report `file:line:col: error:` and exit 1; bad command lines and missing
+// files exit 2.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nlogic/Frontend/NeuraLogic/Importer.h"
+#include "nlogic/InitAll.h"
+#include "nlogic/Runtime/Dataset.h"
+#include "nlogic/Runtime/Evaluator.h"
+#include "nlogic/Runtime/Grounder.h"
+#include "nlogic/Runtime/Training.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdio>
+
+using namespace mlir;
+using namespace mlir::nlogic;
+using namespace mlir::nlogic::runtime;
+namespace cl = llvm::cl;
+
+//===----------------------------------------------------------------------===//
+// Command line
+//===----------------------------------------------------------------------===//
+
+static cl::SubCommand trainCmd("train", "Train a template's weights");
+static cl::SubCommand evalCmd("eval", "Evaluate a template on samples");
+static cl::SubCommand groundCmd("ground",
+                                "Ground a template and report its network");
+
+static cl::OptionCategory category("nlogic options");
+
+static cl::opt<std::string> templatePath(cl::Positional, cl::Required,
+                                         cl::desc("<template .mlir|.txt>"),
+                                         cl::sub(trainCmd), cl::sub(evalCmd),
+                                         cl::sub(groundCmd), cl::cat(category));
+static cl::opt<std::string> examplesPath("examples", cl::Required,
+                                         cl::desc("NeuraLogic examples file"),
+                                         cl::value_desc("file"),
+                                         cl::sub(trainCmd), cl::sub(evalCmd),
+                                         cl::sub(groundCmd), cl::cat(category));
+static cl::opt<std::string> queriesPath("queries",
+                                        cl::desc("NeuraLogic queries file"),
+                                        cl::value_desc("file"),
+                                        cl::sub(trainCmd), cl::sub(evalCmd),
+                                        cl::sub(groundCmd), cl::cat(category));
+static cl::opt<std::string>
+    engine("engine", cl::desc("reference (the double-precision oracle)"),
+           cl::init("reference"), cl::sub(trainCmd), cl::sub(evalCmd),
+           cl::sub(groundCmd), cl::cat(category));
+
+static cl::opt<unsigned> epochs("epochs", cl::desc("training epochs"),
+                                cl::init(100), cl::sub(trainCmd),
+                                cl::cat(category));
+static cl::opt<std::string> optimizerName("optimizer", cl::desc("sgd | adam"),
+                                          cl::init("adam"), cl::sub(trainCmd),
+                                          cl::cat(category));
+static cl::opt<double> learningRate("lr", cl::desc("learning rate"),
+                                    cl::init(0.1), cl::sub(trainCmd),
+                                    cl::cat(category));
+static cl::opt<std::string>
+    lossName("loss", cl::desc("mse | crossentropy | softentropy"),
+             cl::init("mse"), cl::sub(trainCmd), cl::sub(evalCmd),
+             cl::cat(category));
+static cl::opt<unsigned>
+    batchSize("batch-size",
+              cl::desc("samples per update (1 = online, in file order)"),
+              cl::init(1), cl::sub(trainCmd), cl::cat(category));
+static cl::opt<uint64_t> seed("seed", cl::desc("weight initialisation seed"),
+                              cl::init(1), cl::sub(trainCmd), cl::sub(evalCmd),
+                              cl::sub(groundCmd), cl::cat(category));
+static cl::opt<std::string>
+    initName("init",
+             cl::desc("default initialiser: uniform | normal | glorot | he | "
+                      "constant | longtail"),
+             cl::init("uniform"), cl::sub(trainCmd), cl::sub(evalCmd),
+             cl::cat(category));
+static cl::opt<std::string> savePath("save",
+                                     cl::desc("write the trained weights"),
+                                     cl::value_desc("file"), cl::sub(trainCmd),
+                                     cl::cat(category));
+static cl::opt<std::string>
+    weightsPath("weights", cl::desc("start from these weights (from --save)"),
+                cl::value_desc("file"), cl::sub(trainCmd), cl::sub(evalCmd),
+                cl::cat(category));
+static cl::opt<bool> json("json", cl::desc("one JSON object per query"),
+                          cl::sub(evalCmd), cl::cat(category));
+static cl::opt<std::string> dotPath("dot", cl::desc("write the network as DOT"),
+                                    cl::value_desc("file"), cl::sub(groundCmd),
+                                    cl::cat(category));
+static cl::opt<unsigned> dotSample("sample",
+                                   cl::desc("which sample --dot draws"),
+                                   cl::init(0), cl::sub(groundCmd),
+                                   cl::cat(category));
+static cl::opt<bool> stats("stats", cl::desc("print network sizes"),
+                           cl::sub(groundCmd), cl::cat(category));
+
+/// Usage errors: one clear line, exit 2.
+[[noreturn]] static void usageError(const llvm::Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), "nlogic") << msg << "\n";
+  std::exit(2);
+}
+
+//===----------------------------------------------------------------------===//
+// Loading
+//===----------------------------------------------------------------------===//
+
+/// Parses or imports the template and verifies it; diagnostics print with
+/// their source locations.
+static OwningOpRef<ModuleOp> loadTemplate(MLIRContext &ctx,
+                                          llvm::SourceMgr &sourceMgr) {
+  auto file = llvm::MemoryBuffer::getFile(templatePath);
+  if (!file)
+    usageError("cannot read '" + templatePath +
+               "': " + file.getError().message());
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
+  if (llvm::StringRef(templatePath).ends_with(".txt")) {
+    auto module = neuralogic::importTemplate(sourceMgr, &ctx);
+    if (module && failed(verify(*module)))
+      return nullptr;
+    return module;
+  }
+  return parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+}
+
+static TemplateOp findTemplate(ModuleOp module) {
+  TemplateOp found;
+  module.walk([&](TemplateOp t) {
+    if (!found)
+      found = t;
+  });
+  return found;
+}
+
+static Loss parseLoss() {
+  if (lossName == "mse")
+    return Loss::MSE;
+  if (lossName == "crossentropy")
+    return Loss::CrossEntropy;
+  if (lossName == "softentropy")
+    return Loss::SoftEntropy;
+  usageError("unknown --loss '" + lossName +
+             "' (expected mse, crossentropy or softentropy)");
+}
+
+static Initializer parseInit() {
+  std::optional<Initializer> init = symbolizeInitializer(initName);
+  if (!init)
+    usageError("unknown --init '" + initName + "'");
+  return *init;
+}
+
+static std::string valueJson(const Tensor &t) {
+  if (t.isScalar())
+    return llvm::formatv("{0}", llvm::json::Value(t.data[0])).str();
+  llvm::json::Array values;
+  for (double x : t.data)
+    values.push_back(x);
+  return llvm::formatv("{0}", llvm::json::Value(std::move(values))).str();
+}
+
+//===----------------------------------------------------------------------===//
+// Progress
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A progress bar on a terminal, one plain line per epoch otherwise.
+class Progress {
+public:
+  Progress() : terminal(llvm::sys::Process::StandardErrIsDisplayed()) {}
+
+  void sample(unsigned epoch, size_t done, size_t total) {
+    if (!terminal)
+      return;
+    auto now = std::chrono::steady_clock::now();
+    if (done != total && now - lastDraw < std::chrono::milliseconds(100))
+      return;
+    lastDraw = now;
+    int width = 30, filled = total ? int(width * done / total) : width;
+    llvm::errs() << "\repoch " << epoch << "/" << epochs << " ["
+                 << std::string(filled, '#') << std::string(width - filled, '.')
+                 << "] " << done << "/" << total;
+  }
+
+  void epochDone(unsigned epoch, const Metrics &m, double samplesPerSec) {
+    if (terminal)
+      llvm::errs() << "\r\033[K";
+    llvm::errs() << llvm::format("epoch %u/%u  loss %.6f  acc %.4f", epoch,
+                                 unsigned(epochs), m.loss, m.accuracy);
+    if (m.auroc >= 0)
+      llvm::errs() << llvm::format("  auroc %.4f", m.auroc);
+    llvm::errs() << llvm::format("  %.0f samples/s\n", samplesPerSec);
+  }
+
+private:
+  bool terminal;
+  std::chrono::steady_clock::time_point lastDraw;
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Subcommands
+//===----------------------------------------------------------------------===//
+
+struct Loaded {
+  TemplateModel model;
+  Dataset dataset;
+  std::vector<GroundNetwork> networks;
+  double groundSeconds = 0;
+};
+
+/// Loads template and data and grounds every sample; exits on error.
+static void loadAndGround(MLIRContext &ctx, Loaded &out) {
+  if (engine != "reference")
+    usageError("--engine " + engine +
+               " is not available yet; use --engine reference");
+  if (!llvm::sys::fs::exists(examplesPath))
+    usageError("cannot read '" + examplesPath + "': no such file");
+  if (!queriesPath.empty() && !llvm::sys::fs::exists(queriesPath))
+    usageError("cannot read '" + queriesPath + "': no such file");
+
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
+  OwningOpRef<ModuleOp> module = loadTemplate(ctx, sourceMgr);
+  if (!module)
+    std::exit(1);
+  TemplateOp templ = findTemplate(*module);
+  if (!templ) {
+    llvm::WithColor::error(llvm::errs(), "nlogic")
+        << templatePath << ": no nlogic.template in the file\n";
+    std::exit(1);
+  }
+  FailureOr<TemplateModel> model = buildModel(templ);
+  if (failed(model))
+    std::exit(1);
+  out.model = std::move(*model);
+
+  std::optional<llvm::StringRef> queries;
+  if (!queriesPath.empty())
+    queries = queriesPath;
+  if (failed(loadDataset(out.model, examplesPath, queries, out.dataset)))
+    std::exit(1);
+
+  auto start = std::chrono::steady_clock::now();
+  Grounder grounder(out.model);
+  out.networks.resize(out.dataset.samples.size());
+  for (auto [sample, net] : llvm::zip(out.dataset.samples, out.networks)) {
+    std::string error;
+    if (failed(grounder.ground(sample, net, error))) {
+      llvm::WithColor::error(llvm::errs(), "nlogic")
+          << "sample " << sample.id << ": " << error << "\n";
+      std::exit(1);
+    }
+  }
+  out.groundSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+}
+
+static Parameters initialParameters(const TemplateModel &model) {
+  Parameters params = initializeWeights(model, seed, parseInit());
+  if (!weightsPath.empty()) {
+    std::string error;
+    if (failed(loadWeights(model, params, weightsPath, error))) {
+      llvm::WithColor::error(llvm::errs(), "nlogic") << error << "\n";
+      std::exit(1);
+    }
+  }
+  return params;
+}
+
+/// Evaluates every sample: outputs and targets per query.
+static void evaluateAll(const Loaded &data, const Parameters &params,
+                        std::vector<Tensor> &outputs,
+                        std::vector<Tensor> &targets) {
+  Evaluator evaluator(data.model);
+  for (auto [sample, net] : llvm::zip(data.dataset.samples, data.networks)) {
+    std::vector<Tensor> out = evaluator.forward(net, params);
+    for (auto [q, o] : llvm::zip(sample.queries, out)) {
+      outputs.push_back(o);
+      targets.push_back(q.target);
+    }
+  }
+}
+
+static int runTrain(MLIRContext &ctx) {
+  Loss loss = parseLoss();
+  OptimizerKind kind;
+  if (optimizerName == "sgd")
+    kind = OptimizerKind::SGD;
+  else if (optimizerName == "adam")
+    kind = OptimizerKind::Adam;
+  else
+    usageError("unknown --optimizer '" + optimizerName +
+               "' (expected sgd or adam)");
+  if (batchSize == 0)
+    usageError("--batch-size must be at least 1");
+  if (!savePath.empty()) {
+    // Fail before training, not after.
+    llvm::StringRef dir = llvm::sys::path::parent_path(savePath);
+    if (!dir.empty() && !llvm::sys::fs::is_directory(dir))
+      usageError("cannot write '" + savePath + "': no directory '" + dir + "'");
+  }
+
+  Loaded data;
+  loadAndGround(ctx, data);
+  Parameters params = initialParameters(data.model);
+  Optimizer optimizer(kind, learningRate, data.model);
+  Evaluator evaluator(data.model);
+  std::vector<Tensor> grads;
+  auto zeroGrads = [&]() {
+    grads.clear();
+    for (const Tensor &p : params)
+      grads.push_back(Tensor::zerosLike(p));
+  };
+  zeroGrads();
+
+  Progress progress;
+  size_t total = data.dataset.samples.size();
+  for (unsigned epoch = 1; epoch <= epochs; ++epoch) {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<Tensor> outputs, targets;
+    unsigned inBatch = 0;
+    for (size_t i = 0; i < total; ++i) {
+      const Sample &sample = data.dataset.samples[i];
+      const GroundNetwork &net = data.networks[i];
+      std::vector<Tensor> out = evaluator.forward(net, params);
+      std::vector<Tensor> dOut;
+      for (auto [q, o] : llvm::zip(sample.queries, out)) {
+        Tensor d;
+        lossAndGrad(loss, o, q.target, d);
+        dOut.push_back(d);
+        outputs.push_back(o);
+        targets.push_back(q.target);
+      }
+      evaluator.backward(net, params, dOut, grads);
+      if (++inBatch == batchSize || i + 1 == total) {
+        optimizer.step(params, grads);
+        zeroGrads();
+        inBatch = 0;
+      }
+      progress.sample(epoch, i + 1, total);
+    }
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    progress.epochDone(epoch, computeMetrics(loss, outputs, targets),
+                       total / std::max(secs, 1e-9));
+  }
+
+  std::vector<Tensor> outputs, targets;
+  evaluateAll(data, params, outputs, targets);
+  Metrics final = computeMetrics(loss, outputs, targets);
+  llvm::outs() << llvm::format("trained %u epochs on %zu samples: loss %.6f  "
+                               "accuracy %.4f  mse %.6f",
+                               unsigned(epochs), total, final.loss,
+                               final.accuracy, final.mse);
+  if (final.auroc >= 0)
+    llvm::outs() << llvm::format("  auroc %.4f", final.auroc);
+  llvm::outs() << "\n";
+
+  if (!savePath.empty()) {
+    std::string error;
+    if (failed(saveWeights(data.model, params, savePath, error))) {
+      llvm::WithColor::error(llvm::errs(), "nlogic") << error << "\n";
+      return 1;
+    }
+    llvm::outs() << "weights written to " << savePath << "\n";
+  }
+  return 0;
+}
+
+static int runEval(MLIRContext &ctx) {
+  Loss loss = parseLoss();
+  Loaded data;
+  loadAndGround(ctx, data);
+  Parameters params = initialParameters(data.model);
+  Evaluator evaluator(data.model);
+  std::vector<Tensor> outputs, targets;
+  for (auto [i, sample] : llvm::enumerate(data.dataset.samples)) {
+    std::vector<Tensor> out = evaluator.forward(data.networks[i], params);
+    for (auto [q, o] : llvm::zip(sample.queries, out)) {
+      outputs.push_back(o);
+      targets.push_back(q.target);
+      if (json)
+        llvm::outs() << "{\"sample\": " << i << ", \"query\": "
+                     << llvm::formatv("{0}", llvm::json::Value(q.text))
+                     << ", \"target\": " << valueJson(q.target)
+                     << ", \"output\": " << valueJson(o) << "}\n";
+    }
+  }
+  if (!json) {
+    Metrics m = computeMetrics(loss, outputs, targets);
+    llvm::outs() << llvm::format("%zu queries: loss %.6f  accuracy %.4f  "
+                                 "mse %.6f",
+                                 outputs.size(), m.loss, m.accuracy, m.mse);
+    if (m.auroc >= 0)
+      llvm::outs() << llvm::format("  auroc %.4f", m.auroc);
+    llvm::outs() << "\n";
+  }
+  return 0;
+}
+
+static int runGround(MLIRContext &ctx) {
+  Loaded data;
+  loadAndGround(ctx, data);
+  if (!dotPath.empty()) {
+    if (dotSample >= data.networks.size())
+      usageError("--sample " + llvm::Twine(dotSample) + " but there are " +
+                 llvm::Twine(data.networks.size()) + " samples");
+    std::error_code ec;
+    std::string tmp = dotPath + ".tmp";
+    {
+      llvm::raw_fd_ostream os(tmp, ec);
+      if (ec)
+        usageError("cannot write '" + dotPath + "': " + ec.message());
+      data.networks[dotSample].writeDot(data.model, os);
+    }
+    if (std::error_code rc = llvm::sys::fs::rename(tmp, dotPath))
+      usageError("cannot write '" + dotPath + "': " + rc.message());
+  }
+  GroundNetwork::Stats total;
+  size_t queries = 0, missing = 0;
+  for (const GroundNetwork &net : data.networks) {
+    total.groundRules += net.stats.groundRules;
+    total.factAtoms += net.stats.factAtoms;
+    total.derivedAtoms += net.stats.derivedAtoms;
+    total.ruleNeurons += net.stats.ruleNeurons;
+    total.aggregationNeurons += net.stats.aggregationNeurons;
+    queries += net.queryAtoms.size();
+    missing += llvm::count(net.queryAtoms, -1);
+  }
+  if (stats || dotPath.empty()) {
+    llvm::outs() << "samples:             " << data.networks.size() << "\n"
+                 << "queries:             " << queries << " (" << missing
+                 << " not derived)\n"
+                 << "ground rules:        " << total.groundRules << "\n"
+                 << "fact neurons:        " << total.factAtoms << "\n"
+                 << "atom neurons:        " << total.derivedAtoms << "\n"
+                 << "rule neurons:        " << total.ruleNeurons << "\n"
+                 << "aggregation neurons: " << total.aggregationNeurons << "\n"
+                 << llvm::format("grounding:           %.3f s, %.0f ground "
+                                 "rules/s\n",
+                                 data.groundSeconds,
+                                 total.groundRules /
+                                     std::max(data.groundSeconds, 1e-9));
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  cl::HideUnrelatedOptions(category);
+  std::string errors;
+  llvm::raw_string_ostream errs(errors);
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "nlogic: train, evaluate and ground differentiable logic programs\n",
+          &errs)) {
+    // One clear line, exit 2.
+    llvm::StringRef first = llvm::StringRef(errors).trim().split('\n').first;
+    llvm::errs() << first << "\n";
+    return 2;
+  }
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  if (trainCmd)
+    return runTrain(ctx);
+  if (evalCmd)
+    return runEval(ctx);
+  if (groundCmd)
+    return runGround(ctx);
+  llvm::errs() << "nlogic: expected a subcommand: train, eval or ground "
+                  "(see nlogic --help)\n";
+  return 2;
+}
