@@ -8,6 +8,7 @@
 #include "nlogic/Runtime/Dataset.h"
 #include "nlogic/Frontend/NeuraLogic/Parser.h"
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -181,4 +182,188 @@ LogicalResult mlir::nlogic::runtime::loadDataset(
                      " (expected the same number, or a single example)");
   }
   return success(!reader.hasFailed());
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor graph datasets (JSON lines)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Reads one JSON-lines graph file, reporting `file:line:col` errors.
+class TensorReader {
+public:
+  TensorReader(TemplateModel &model, llvm::StringRef path)
+      : model(model), path(path) {
+    nodeFeature = model.relationFor("node_feature", 1);
+    edge = model.relationFor("edge", 2);
+    predictGraph = model.relationFor("predict", 0);
+    predictNode = model.relationFor("predict", 1);
+  }
+
+  bool error(unsigned line, unsigned col, const llvm::Twine &msg) {
+    llvm::errs() << path << ":" << line << ":" << col << ": ";
+    llvm::WithColor::error(llvm::errs()) << msg << "\n";
+    return false;
+  }
+
+  /// A number or a (nested) list of numbers as a tensor.
+  std::optional<Tensor> tensorOf(const llvm::json::Value &v) {
+    if (std::optional<double> x = v.getAsNumber())
+      return Tensor::scalar(*x);
+    const llvm::json::Array *a = v.getAsArray();
+    if (!a || a->empty())
+      return std::nullopt;
+    std::vector<double> values;
+    int64_t rows = a->size(), cols = 0;
+    for (const llvm::json::Value &e : *a) {
+      if (std::optional<double> x = e.getAsNumber()) {
+        if (cols > 1)
+          return std::nullopt;
+        values.push_back(*x);
+        cols = 1;
+        continue;
+      }
+      const llvm::json::Array *row = e.getAsArray();
+      if (!row || (cols && int64_t(row->size()) != cols))
+        return std::nullopt;
+      cols = row->size();
+      for (const llvm::json::Value &x : *row) {
+        std::optional<double> d = x.getAsNumber();
+        if (!d)
+          return std::nullopt;
+        values.push_back(*d);
+      }
+    }
+    if (values.size() == 1)
+      return Tensor::scalar(values[0]);
+    return Tensor(rows, cols, std::move(values));
+  }
+
+  bool readLine(llvm::StringRef text, unsigned line, Dataset &out) {
+    llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
+    if (!json) {
+      std::string msg = llvm::toString(json.takeError());
+      // llvm::json reports "[line:col, byte=N]: message".
+      unsigned col = 1;
+      llvm::StringRef rest = msg;
+      if (rest.consume_front("[")) {
+        llvm::StringRef pos = rest.split(',').first;
+        pos.split(':').second.getAsInteger(10, col);
+        msg = rest.split("]: ").second.str();
+      }
+      return error(line, col, "invalid JSON: " + msg);
+    }
+    const llvm::json::Object *graph = json->getAsObject();
+    if (!graph)
+      return error(line, 1, "expected a JSON object per line");
+    const llvm::json::Array *x = graph->getArray("x");
+    if (!x)
+      return error(line, 1, "the graph has no \"x\" (node features)");
+    auto facts = std::make_shared<std::vector<SampleFact>>();
+    for (auto [i, features] : llvm::enumerate(*x)) {
+      std::optional<Tensor> value = tensorOf(features);
+      if (!value)
+        return error(line, 1,
+                     "x[" + llvm::Twine(i) +
+                         "] must be a number or a list of numbers");
+      if (!value->isScalar())
+        *value = Tensor::vector(value->data);
+      facts->push_back({nodeFeature, {Const::ofInt(i)}, *value});
+    }
+    const llvm::json::Array *index = graph->getArray("edge_index");
+    const llvm::json::Array *attrs = graph->getArray("edge_attr");
+    if (index) {
+      const llvm::json::Array *src =
+          index->size() == 2 ? (*index)[0].getAsArray() : nullptr;
+      const llvm::json::Array *dst =
+          index->size() == 2 ? (*index)[1].getAsArray() : nullptr;
+      if (!src || !dst || src->size() != dst->size())
+        return error(line, 1,
+                     "\"edge_index\" must be two lists of equal length");
+      if (attrs && attrs->size() != src->size())
+        return error(line, 1, "\"edge_attr\" needs one entry per edge");
+      for (size_t e = 0; e < src->size(); ++e) {
+        std::optional<int64_t> s = (*src)[e].getAsInteger(),
+                               d = (*dst)[e].getAsInteger();
+        if (!s || !d || *s < 0 || *d < 0 || *s >= int64_t(x->size()) ||
+            *d >= int64_t(x->size()))
+          return error(line, 1,
+                       "edge " + llvm::Twine(e) +
+                           " does not connect two nodes of x");
+        Tensor value = Tensor::scalar(1.0);
+        if (attrs) {
+          std::optional<Tensor> a = tensorOf((*attrs)[e]);
+          if (!a)
+            return error(line, 1,
+                         "edge_attr[" + llvm::Twine(e) + "] must be numbers");
+          value = a->isScalar() ? *a : Tensor::vector(a->data);
+        }
+        facts->push_back(
+            {edge, {Const::ofInt(*s), Const::ofInt(*d)}, std::move(value)});
+      }
+    }
+    Sample sample;
+    sample.id = std::to_string(out.samples.size());
+    sample.facts = facts;
+    if (const llvm::json::Value *y = graph->get("y")) {
+      std::optional<Tensor> target = tensorOf(*y);
+      if (!target)
+        return error(line, 1, "\"y\" must be a number or a list");
+      if (!target->isScalar())
+        *target = Tensor::vector(target->data);
+      sample.queries.push_back({predictGraph, {}, *target, "predict"});
+    } else if (const llvm::json::Array *ny = graph->getArray("node_y")) {
+      for (auto [i, y] : llvm::enumerate(*ny)) {
+        std::optional<Tensor> target = tensorOf(y);
+        if (!target)
+          return error(line, 1,
+                       "node_y[" + llvm::Twine(i) +
+                           "] must be a number or a list");
+        sample.queries.push_back({predictNode,
+                                  {Const::ofInt(i)},
+                                  *target,
+                                  "predict(" + std::to_string(i) + ")"});
+      }
+    } else {
+      return error(line, 1, "the graph has no target (\"y\" or \"node_y\")");
+    }
+    out.samples.push_back(std::move(sample));
+    return true;
+  }
+
+private:
+  TemplateModel &model;
+  llvm::StringRef path;
+  int nodeFeature, edge, predictGraph, predictNode;
+};
+} // namespace
+
+LogicalResult mlir::nlogic::runtime::loadTensorDataset(TemplateModel &model,
+                                                       llvm::StringRef path,
+                                                       Dataset &out) {
+  auto file = llvm::MemoryBuffer::getFile(path);
+  if (!file) {
+    llvm::WithColor::error(llvm::errs())
+        << path << ": cannot read: " << file.getError().message() << "\n";
+    return failure();
+  }
+  TensorReader reader(model, path);
+  Dataset loaded;
+  llvm::StringRef rest = (*file)->getBuffer();
+  unsigned line = 0;
+  while (!rest.empty()) {
+    auto [text, next] = rest.split('\n');
+    rest = next;
+    ++line;
+    if (text.trim().empty())
+      continue;
+    if (!reader.readLine(text, line, loaded))
+      return failure();
+  }
+  if (loaded.samples.empty()) {
+    llvm::WithColor::error(llvm::errs()) << path << ": no graphs\n";
+    return failure();
+  }
+  out = std::move(loaded);
+  return success();
 }

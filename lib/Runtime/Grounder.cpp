@@ -15,6 +15,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <unordered_map>
 
@@ -91,6 +92,9 @@ struct Step {
   int index = -1; // atom, constraint or negated-atom index
   /// Scan: positions whose term is known before the scan.
   uint32_t boundMask = 0;
+  /// Scan: (position, variable slot) bound by the row, and repeated
+  /// variables of the atom checked against their first position.
+  std::vector<std::pair<int, int>> binds, repeats;
   /// Generate: the variable slot bound and the term it is computed from.
   int slot = -1;
   int source = -1;
@@ -212,6 +216,14 @@ struct Grounder::Impl {
       for (auto [pos, term] : llvm::enumerate(atom.terms))
         if (termBound(rule, term, bound))
           s.boundMask |= 1u << pos;
+      std::vector<bool> seen(rule.varNames.size(), false);
+      for (auto [pos, term] : llvm::enumerate(atom.terms)) {
+        if (s.boundMask & (1u << pos))
+          continue;
+        int slot = rule.exprs[term].slot;
+        (seen[slot] ? s.repeats : s.binds).push_back({int(pos), slot});
+        seen[slot] = true;
+      }
       p.steps.push_back(s);
       for (int term : atom.terms) {
         const TermExpr &t = rule.exprs[term];
@@ -402,7 +414,7 @@ struct Grounder::Impl {
     if (lo >= hi)
       return;
     int arity = table.arity;
-    std::vector<Const> key(arity);
+    llvm::SmallVector<Const, 8> key(arity);
     for (int pos = 0; pos < arity; ++pos)
       if (s.boundMask & (1u << pos)) {
         std::optional<Const> v = eval(rule, atom.terms[pos]);
@@ -413,26 +425,14 @@ struct Grounder::Impl {
 
     auto tryRow = [&](int r) {
       const Const *row = table.row(r);
-      // Check bound positions, bind the others (a variable repeated within
-      // the atom binds at its first position and is checked after).
-      bool ok = true;
-      for (int pos = 0; pos < arity && ok; ++pos) {
-        if (s.boundMask & (1u << pos)) {
-          ok = key[pos] == row[pos];
-          continue;
-        }
-        const TermExpr &t = rule.exprs[atom.terms[pos]];
-        bool firstAtPos = true;
-        for (int q = 0; q < pos; ++q)
-          if (!(s.boundMask & (1u << q)) && atom.terms[q] == atom.terms[pos])
-            firstAtPos = false;
-        if (firstAtPos)
-          subst[t.slot] = row[pos];
-        else
-          ok = subst[t.slot] == row[pos];
-      }
-      if (!ok)
-        return;
+      for (int pos = 0; pos < arity; ++pos)
+        if ((s.boundMask & (1u << pos)) && key[pos] != row[pos])
+          return;
+      for (auto [pos, slot] : s.binds)
+        subst[slot] = row[pos];
+      for (auto [pos, slot] : s.repeats)
+        if (subst[slot] != row[pos])
+          return;
       rowChosen[s.index] = r;
       run(ruleIndex, step + 1);
     };
@@ -445,9 +445,9 @@ struct Grounder::Impl {
     Table::Index &index = table.indexFor(s.boundMask);
     auto range = index.rows.equal_range(
         Table::maskedHash(key.data(), s.boundMask, arity));
-    // Collect first: the callback may append rows (never to this index's
-    // range of interest, which is capped by `hi`).
-    std::vector<int> rows;
+    // Collect first: deeper steps may append rows to this table (recursion)
+    // and so rehash the index.
+    llvm::SmallVector<int, 16> rows;
     for (auto it = range.first; it != range.second; ++it)
       if (it->second >= lo && it->second < hi)
         rows.push_back(it->second);
@@ -461,7 +461,7 @@ struct Grounder::Impl {
   void emitGroundRule(int ruleIndex) {
     const RuleModel &rule = model.rules[ruleIndex];
     const RulePlan &p = plans[ruleIndex];
-    std::vector<Const> head;
+    llvm::SmallVector<Const, 8> head;
     for (int t : rule.headTerms) {
       std::optional<Const> v = eval(rule, t);
       if (!v)
@@ -681,9 +681,19 @@ struct Grounder::Impl {
     network = GroundNetwork();
     net = &network;
     groundRuleByKey.clear();
-    tables.assign(model.relations.size(), Table());
-    for (auto [i, rel] : llvm::enumerate(model.relations))
-      tables[i].arity = rel.arity;
+    // Tables are reused across samples: clearing keeps their buckets.
+    tables.resize(model.relations.size());
+    for (auto [i, rel] : llvm::enumerate(model.relations)) {
+      Table &t = tables[i];
+      t.arity = rel.arity;
+      t.tuples.clear();
+      t.atoms.clear();
+      t.rowsByHash.clear();
+      for (auto &[mask, index] : t.indexes) {
+        index.rows.clear();
+        index.indexedUpTo = 0;
+      }
+    }
 
     for (const FactModel &f : model.facts)
       addFact(f.relation, f.terms, f.value, f.weight);

@@ -261,7 +261,12 @@ static void loadAndGround(MLIRContext &ctx, Loaded &out) {
   std::optional<llvm::StringRef> queries;
   if (!queriesPath.empty())
     queries = queriesPath;
-  if (failed(loadDataset(out.model, examplesPath, queries, out.dataset)))
+  bool tensorData = llvm::StringRef(examplesPath).ends_with(".jsonl");
+  if (tensorData && queries)
+    usageError("--queries does not apply to a .jsonl graph dataset");
+  if (failed(tensorData
+                 ? loadTensorDataset(out.model, examplesPath, out.dataset)
+                 : loadDataset(out.model, examplesPath, queries, out.dataset)))
     std::exit(1);
 
   auto start = std::chrono::steady_clock::now();

@@ -48,6 +48,16 @@ struct Dataset {
   std::vector<Sample> samples;
 };
 
+/// Reads a tensor graph dataset: JSON lines, one graph per line,
+///   {"x": [[node features], ...], "edge_index": [[src...], [dst...]],
+///    "edge_attr": [[edge features], ...], "y": target}
+/// mapped to facts as PyNeuraLogic's TensorDataset does: node i is the fact
+/// `node_feature(i)` valued x[i], edge e is `edge(src, dst)` valued
+/// edge_attr[e] (or 1), and the graph's query is `predict` with target y.
+/// With "node_y" instead of "y", each node i has the query `predict(i)`.
+mlir::LogicalResult loadTensorDataset(TemplateModel &model,
+                                      llvm::StringRef path, Dataset &out);
+
 /// Reads the examples file and, if given, the queries file. Relations the
 /// template does not know are added to `model` as data relations. Errors are
 /// printed as `file:line:col: error: ...` and the result is failure.
