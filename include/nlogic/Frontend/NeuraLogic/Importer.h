@@ -23,15 +23,17 @@ class SourceMgr;
 
 namespace mlir::nlogic::neuralogic {
 
-/// The defaults NeuraLogic (and PyNeuraLogic 0.7.9 through 0.9) applies when
-/// a template does not say otherwise.
+/// The defaults PyNeuraLogic 0.9 applies when a template does not say
+/// otherwise (measured against PyNeuraLogic 0.9.2, see
+/// docs/LanguageReference.md): identity transformations, sum combinations,
+/// avg aggregation. NeuraLogic's Java command line defaults to tanh instead.
 struct ImportOptions {
   mlir::nlogic::Transformation ruleTransformation =
-      mlir::nlogic::Transformation::tanh;
+      mlir::nlogic::Transformation::identity;
   mlir::nlogic::Combination ruleCombination = mlir::nlogic::Combination::sum;
   mlir::nlogic::Aggregation ruleAggregation = mlir::nlogic::Aggregation::avg;
   mlir::nlogic::Transformation relationTransformation =
-      mlir::nlogic::Transformation::tanh;
+      mlir::nlogic::Transformation::identity;
   mlir::nlogic::Combination relationCombination =
       mlir::nlogic::Combination::sum;
   /// Symbol of the created `nlogic.template`.
