@@ -24,7 +24,7 @@ static Tensor transposed(const Tensor &t) {
 
 void Evaluator::evaluateRuleNeuron(int groundRule, const GroundNetwork &net,
                                    const Parameters &params) {
-  const GroundRule &gr = net.rules[groundRule];
+  const GroundRule &gr = net.rules()[groundRule];
   const RuleModel &rule = model.rules[gr.rule];
   std::vector<Tensor> &regs = registers[groundRule];
   regs.assign(rule.program.size(), Tensor());
@@ -57,7 +57,7 @@ void Evaluator::evaluateRuleNeuron(int groundRule, const GroundNetwork &net,
 
 const Tensor &Evaluator::softmaxValue(int group, int atom,
                                       const GroundNetwork &net) {
-  const SoftmaxGroup &g = net.groups[group];
+  const SoftmaxGroup &g = net.groups()[group];
   if (!groupDone[group]) {
     // Raw value of each member: the sum of its rule neurons for this rule.
     std::vector<Tensor> &raw = groupRaw[group];
@@ -65,8 +65,8 @@ const Tensor &Evaluator::softmaxValue(int group, int atom,
     for (int m : g.members) {
       Tensor sum;
       bool first = true;
-      for (int gr : net.atoms[m].groundRules) {
-        if (net.rules[gr].rule != g.rule)
+      for (int gr : net.atoms()[m].groundRules) {
+        if (net.rules()[gr].rule != g.rule)
           continue;
         const Tensor &v = registers[gr][model.rules[g.rule].result];
         if (first)
@@ -98,15 +98,15 @@ const Tensor &Evaluator::softmaxValue(int group, int atom,
 
 std::vector<Tensor> Evaluator::forward(const GroundNetwork &net,
                                        const Parameters &params) {
-  values.assign(net.atoms.size(), Tensor());
-  atomStates.assign(net.atoms.size(), AtomState());
-  registers.assign(net.rules.size(), {});
-  groupRaw.assign(net.groups.size(), {});
-  groupNorm.assign(net.groups.size(), {});
-  groupDone.assign(net.groups.size(), false);
+  values.assign(net.atoms().size(), Tensor());
+  atomStates.assign(net.atoms().size(), AtomState());
+  registers.assign(net.rules().size(), {});
+  groupRaw.assign(net.groups().size(), {});
+  groupNorm.assign(net.groups().size(), {});
+  groupDone.assign(net.groups().size(), false);
 
   for (int a : net.order) {
-    const GroundAtom &atom = net.atoms[a];
+    const GroundAtom &atom = net.atoms()[a];
     if (atom.groundRules.empty()) {
       values[a] =
           atom.factWeight >= 0 ? params[atom.factWeight] : atom.factValue;
@@ -120,7 +120,7 @@ std::vector<Tensor> Evaluator::forward(const GroundNetwork &net,
     const RelationModel &rel = model.relations[atom.relation];
     AtomState &state = atomStates[a];
     for (int g : atom.groundRules) {
-      int r = net.rules[g].rule;
+      int r = net.rules()[g].rule;
       auto it = llvm::find_if(state.rules,
                               [&](const RuleState &s) { return s.rule == r; });
       if (it == state.rules.end()) {
@@ -135,9 +135,9 @@ std::vector<Tensor> Evaluator::forward(const GroundNetwork &net,
       const RuleModel &rule = model.rules[rs.rule];
       if (rule.aggregation == Aggregation::softmax) {
         // Members of the group are evaluated together.
-        int group = net.groupOf.lookup({a, rs.rule});
-        for (int m : net.groups[group].members)
-          for (int g : net.atoms[m].groundRules)
+        int group = net.groupOf(a, rs.rule);
+        for (int m : net.groups()[group].members)
+          for (int g : net.atoms()[m].groundRules)
             if (registers[g].empty())
               evaluateRuleNeuron(g, net, params);
         rs.aggregated = softmaxValue(group, a, net);
@@ -166,7 +166,7 @@ void Evaluator::backwardRuleNeuron(int groundRule, const Tensor &dValue,
                                    const GroundNetwork &net,
                                    const Parameters &params,
                                    std::vector<Tensor> &grads) {
-  const GroundRule &gr = net.rules[groundRule];
+  const GroundRule &gr = net.rules()[groundRule];
   const RuleModel &rule = model.rules[gr.rule];
   const std::vector<Tensor> &regs = registers[groundRule];
   std::vector<Tensor> dRegs(regs.size());
@@ -227,7 +227,7 @@ void Evaluator::backwardRuleNeuron(int groundRule, const Tensor &dValue,
 void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
                          const std::vector<Tensor> &dOutputs,
                          std::vector<Tensor> &grads) {
-  dValues.assign(net.atoms.size(), Tensor(0, 0));
+  dValues.assign(net.atoms().size(), Tensor(0, 0));
   for (auto [q, atom] : llvm::enumerate(net.queryAtoms)) {
     if (atom < 0)
       continue;
@@ -238,18 +238,18 @@ void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
   // Softmax groups: gradients of the members' normalised values gather
   // here; when the last reached member is done (the earliest in forward
   // order), the group's softmax Jacobian is applied at once.
-  std::vector<char> reached(net.atoms.size(), false);
+  std::vector<char> reached(net.atoms().size(), false);
   for (int a : net.order)
     reached[a] = true;
-  groupGrad.assign(net.groups.size(), {});
-  groupPending.assign(net.groups.size(), 0);
-  for (auto [i, g] : llvm::enumerate(net.groups))
+  groupGrad.assign(net.groups().size(), {});
+  groupPending.assign(net.groups().size(), 0);
+  for (auto [i, g] : llvm::enumerate(net.groups()))
     for (auto [j, m] : llvm::enumerate(g.members)) {
       groupGrad[i].push_back(Tensor::zerosLike(groupNorm[i][j]));
       groupPending[i] += reached[m];
     }
   auto memberDone = [&](int group, int atom, const Tensor *dNormValue) {
-    const SoftmaxGroup &g = net.groups[group];
+    const SoftmaxGroup &g = net.groups()[group];
     auto pos = llvm::find(g.members, atom) - g.members.begin();
     if (dNormValue)
       groupGrad[group][pos].accumulate(*dNormValue);
@@ -265,20 +265,20 @@ void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
           dot += dNorm[m].data[e] * norm[m].data[e];
         dRaw.data[e] = norm[j].data[e] * (dNorm[j].data[e] - dot);
       }
-      for (int gr : net.atoms[g.members[j]].groundRules)
-        if (net.rules[gr].rule == g.rule)
+      for (int gr : net.atoms()[g.members[j]].groundRules)
+        if (net.rules()[gr].rule == g.rule)
           backwardRuleNeuron(gr, dRaw, net, params, grads);
     }
   };
 
   for (int a : llvm::reverse(net.order)) {
-    const GroundAtom &atom = net.atoms[a];
+    const GroundAtom &atom = net.atoms()[a];
     AtomState &state = atomStates[a];
     if (!dValues[a].sameShape(values[a])) {
       // Nothing depends on this atom; its softmax groups still count it.
       for (RuleState &rs : state.rules)
         if (model.rules[rs.rule].aggregation == Aggregation::softmax)
-          memberDone(net.groupOf.lookup({a, rs.rule}), a, nullptr);
+          memberDone(net.groupOf(a, rs.rule), a, nullptr);
       continue;
     }
     const Tensor &dValue = dValues[a];
@@ -305,7 +305,7 @@ void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
         dAggregated = dx;
       }
       if (rule.aggregation == Aggregation::softmax) {
-        memberDone(net.groupOf.lookup({a, rs.rule}), a, &dAggregated);
+        memberDone(net.groupOf(a, rs.rule), a, &dAggregated);
         continue;
       }
       std::vector<Tensor> ruleValues;

@@ -13,7 +13,7 @@ using namespace mlir::nlogic::runtime;
 
 std::string GroundNetwork::atomText(const TemplateModel &model,
                                     int atom) const {
-  const GroundAtom &a = atoms[atom];
+  const GroundAtom &a = atoms()[atom];
   std::string text = model.relations[a.relation].predicate;
   if (!a.terms.empty()) {
     text += "(";
@@ -43,7 +43,7 @@ void GroundNetwork::writeDot(const TemplateModel &model,
      << "  node [fontname=\"Helvetica\", fontsize=10];\n";
   llvm::DenseSet<int> reached(order.begin(), order.end());
   for (int a : order) {
-    const GroundAtom &atom = atoms[a];
+    const GroundAtom &atom = atoms()[a];
     bool fact = atom.groundRules.empty();
     os << "  a" << a << " [label=\"" << escape(atomText(model, a)) << "\""
        << (fact ? ", shape=box, style=filled, fillcolor=\"#e8f0fe\""
@@ -51,10 +51,10 @@ void GroundNetwork::writeDot(const TemplateModel &model,
        << "];\n";
   }
   for (int a : order) {
-    const GroundAtom &atom = atoms[a];
+    const GroundAtom &atom = atoms()[a];
     int lastRule = -1;
     for (int g : atom.groundRules) {
-      const GroundRule &gr = rules[g];
+      const GroundRule &gr = rules()[g];
       const RuleModel &rule = model.rules[gr.rule];
       if (gr.rule != lastRule) {
         lastRule = gr.rule;

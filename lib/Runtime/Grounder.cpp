@@ -89,6 +89,7 @@ struct Table {
 /// One step of a rule's join plan.
 struct Step {
   enum Kind { Scan, Check, Generate, Negation } kind;
+  Step(Kind kind, int index) : kind(kind), index(index) {}
   int index = -1; // atom, constraint or negated-atom index
   /// Scan: positions whose term is known before the scan.
   uint32_t boundMask = 0;
@@ -117,7 +118,11 @@ struct Grounder::Impl {
 
   // Per-sample state.
   std::vector<Table> tables;
-  GroundNetwork *net = nullptr;
+  GroundGraph *graph = nullptr;
+  /// The graph of the last facts grounded; samples sharing those facts
+  /// (knowledge-base datasets) reuse it and the tables.
+  const void *cachedFacts = nullptr;
+  std::shared_ptr<GroundGraph> cachedGraph;
   std::vector<Const> subst;
   /// Row ranges per body atom for the current semi-naive evaluation.
   std::vector<std::pair<int, int>> ranges;
@@ -333,11 +338,11 @@ struct Grounder::Impl {
       inserted = false;
       return table.atoms[existing];
     }
-    int id = net->atoms.size();
+    int id = graph->atoms.size();
     GroundAtom atom;
     atom.relation = relation;
     atom.terms.assign(tuple, tuple + table.arity);
-    net->atoms.push_back(std::move(atom));
+    graph->atoms.push_back(std::move(atom));
     table.insert(tuple, id, inserted);
     return id;
   }
@@ -346,7 +351,7 @@ struct Grounder::Impl {
                const Tensor &value, int weight) {
     bool inserted;
     int id = atomFor(relation, terms.data(), inserted);
-    GroundAtom &atom = net->atoms[id];
+    GroundAtom &atom = graph->atoms[id];
     // A fact given twice keeps its first value.
     if (!atom.isFact) {
       atom.isFact = true;
@@ -484,7 +489,7 @@ struct Grounder::Impl {
           h = llvm::hash_combine(h, atom);
       auto range = groundRuleByKey.equal_range(h);
       for (auto it = range.first; it != range.second; ++it) {
-        const GroundRule &other = net->rules[it->second];
+        const GroundRule &other = graph->rules[it->second];
         if (other.rule != ruleIndex || other.head != gr.head)
           continue;
         bool same = true;
@@ -493,10 +498,10 @@ struct Grounder::Impl {
         if (same)
           return;
       }
-      groundRuleByKey.emplace(h, net->rules.size());
+      groundRuleByKey.emplace(h, graph->rules.size());
     }
-    net->atoms[gr.head].groundRules.push_back(net->rules.size());
-    net->rules.push_back(std::move(gr));
+    graph->atoms[gr.head].groundRules.push_back(graph->rules.size());
+    graph->rules.push_back(std::move(gr));
   }
 
   /// Runs `ruleIndex` once with the current `ranges`.
@@ -576,8 +581,9 @@ struct Grounder::Impl {
   // Reachability and order
   //===------------------------------------------------------------------===//
 
-  LogicalResult orderNetwork(std::string &error) {
-    GroundNetwork &n = *net;
+  /// Softmax groups of the graph (computed once per graph).
+  void computeGroups() {
+    GroundGraph &n = *graph;
     // Softmax groups: head atoms of a softmax rule that share the terms
     // outside the normalised positions.
     std::map<std::pair<int, std::vector<uint64_t>>, int> groupKey;
@@ -603,7 +609,11 @@ struct Grounder::Impl {
         n.groupOf[{int(atomId), r}] = it->second;
       }
     }
+  }
 
+  /// The evaluation order of what the sample's queries reach.
+  LogicalResult orderNetwork(GroundNetwork &sampleNet, std::string &error) {
+    const GroundGraph &n = *graph;
     // Depth-first post-order from the queries; a node on the stack reached
     // again is a cycle.
     enum { Unseen, Active, Done };
@@ -626,7 +636,7 @@ struct Grounder::Impl {
           }
       }
     };
-    for (int root : n.queryAtoms) {
+    for (int root : sampleNet.queryAtoms) {
       if (root < 0 || state[root] == Done)
         continue;
       std::vector<std::pair<int, std::vector<int>>> stack;
@@ -642,7 +652,7 @@ struct Grounder::Impl {
         auto &[a, pending] = stack.back();
         if (pending.empty()) {
           state[a] = Done;
-          n.order.push_back(a);
+          sampleNet.order.push_back(a);
           stack.pop_back();
           continue;
         }
@@ -652,7 +662,7 @@ struct Grounder::Impl {
           continue;
         if (state[next] == Active) {
           error = "the ground network has a cycle through " +
-                  n.atomText(model, next) +
+                  sampleNet.atomText(model, next) +
                   "; recursive rules must not derive an atom from itself";
           return failure();
         }
@@ -661,25 +671,50 @@ struct Grounder::Impl {
     }
 
     llvm::DenseSet<std::pair<int, int>> aggregations;
-    for (int a : n.order) {
+    for (int a : sampleNet.order) {
       const GroundAtom &atom = n.atoms[a];
       if (atom.groundRules.empty() || atom.isFact)
-        ++n.stats.factAtoms;
+        ++sampleNet.stats.factAtoms;
       if (!atom.groundRules.empty())
-        ++n.stats.derivedAtoms;
-      n.stats.ruleNeurons += atom.groundRules.size();
+        ++sampleNet.stats.derivedAtoms;
+      sampleNet.stats.ruleNeurons += atom.groundRules.size();
       for (int g : atom.groundRules)
         aggregations.insert({a, n.rules[g].rule});
     }
-    n.stats.aggregationNeurons = aggregations.size();
-    n.stats.groundRules = n.rules.size();
+    sampleNet.stats.aggregationNeurons = aggregations.size();
+    sampleNet.stats.groundRules = n.rules.size();
     return success();
   }
 
   LogicalResult ground(const Sample &sample, GroundNetwork &network,
                        std::string &error) {
     network = GroundNetwork();
-    net = &network;
+    bool reuse =
+        sample.facts && sample.facts.get() == cachedFacts && cachedGraph;
+    if (!reuse) {
+      cachedGraph = std::make_shared<GroundGraph>();
+      cachedFacts = sample.facts.get();
+      graph = cachedGraph.get();
+      groundFacts(sample);
+      computeGroups();
+    }
+    graph = cachedGraph.get();
+    network.graph = cachedGraph;
+
+    for (const Query &q : sample.queries) {
+      int atom = -1;
+      if (q.relation < int(tables.size())) {
+        int row = tables[q.relation].find(q.terms.data());
+        if (row >= 0)
+          atom = tables[q.relation].atoms[row];
+      }
+      network.queryAtoms.push_back(atom);
+    }
+    return orderNetwork(network, error);
+  }
+
+  /// Grounds every rule on the template's and the sample's facts.
+  void groundFacts(const Sample &sample) {
     groundRuleByKey.clear();
     // Tables are reused across samples: clearing keeps their buckets.
     tables.resize(model.relations.size());
@@ -711,17 +746,6 @@ struct Grounder::Impl {
       groundComponent(begin, end);
       begin = end;
     }
-
-    for (const Query &q : sample.queries) {
-      int atom = -1;
-      if (q.relation < int(tables.size())) {
-        int row = tables[q.relation].find(q.terms.data());
-        if (row >= 0)
-          atom = tables[q.relation].atoms[row];
-      }
-      network.queryAtoms.push_back(atom);
-    }
-    return orderNetwork(error);
   }
 };
 

@@ -23,6 +23,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -118,6 +119,24 @@ static cl::opt<unsigned> dotSample("sample",
 static cl::opt<bool> stats("stats", cl::desc("print network sizes"),
                            cl::sub(groundCmd), cl::cat(category));
 
+// Defaults for NeuraLogic text templates (PyNeuraLogic's Settings).
+static cl::opt<std::string> ruleTransformation(
+    "rule-transformation",
+    cl::desc("default rule transformation of .txt templates (PyNeuraLogic "
+             "0.9: identity; NeuraLogic: tanh)"),
+    cl::init("identity"), cl::sub(trainCmd), cl::sub(evalCmd),
+    cl::sub(groundCmd), cl::cat(category));
+static cl::opt<std::string> relationTransformation(
+    "relation-transformation",
+    cl::desc("default relation transformation of .txt templates"),
+    cl::init("identity"), cl::sub(trainCmd), cl::sub(evalCmd),
+    cl::sub(groundCmd), cl::cat(category));
+static cl::opt<std::string>
+    ruleAggregation("aggregation",
+                    cl::desc("default rule aggregation of .txt templates"),
+                    cl::init("avg"), cl::sub(trainCmd), cl::sub(evalCmd),
+                    cl::sub(groundCmd), cl::cat(category));
+
 /// Usage errors: one clear line, exit 2.
 [[noreturn]] static void usageError(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "nlogic") << msg << "\n";
@@ -138,7 +157,24 @@ static OwningOpRef<ModuleOp> loadTemplate(MLIRContext &ctx,
                "': " + file.getError().message());
   sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   if (llvm::StringRef(templatePath).ends_with(".txt")) {
-    auto module = neuralogic::importTemplate(sourceMgr, &ctx);
+    neuralogic::ImportOptions options;
+    auto transformation = [](llvm::StringRef flag, const std::string &name) {
+      std::optional<Transformation> t =
+          neuralogic::parseTransformationName(name);
+      if (!t)
+        usageError("unknown --" + flag + " '" + name + "'");
+      return *t;
+    };
+    options.ruleTransformation =
+        transformation("rule-transformation", ruleTransformation);
+    options.relationTransformation =
+        transformation("relation-transformation", relationTransformation);
+    std::optional<Aggregation> agg =
+        neuralogic::parseAggregationName(ruleAggregation);
+    if (!agg)
+      usageError("unknown --aggregation '" + ruleAggregation + "'");
+    options.ruleAggregation = *agg;
+    auto module = neuralogic::importTemplate(sourceMgr, &ctx, options);
     if (module && failed(verify(*module)))
       return nullptr;
     return module;
@@ -449,8 +485,12 @@ static int runGround(MLIRContext &ctx) {
   }
   GroundNetwork::Stats total;
   size_t queries = 0, missing = 0;
+  // Samples of a knowledge-base dataset share one ground graph: count its
+  // ground rules once.
+  llvm::DenseSet<const GroundGraph *> graphs;
   for (const GroundNetwork &net : data.networks) {
-    total.groundRules += net.stats.groundRules;
+    if (graphs.insert(net.graph.get()).second)
+      total.groundRules += net.stats.groundRules;
     total.factAtoms += net.stats.factAtoms;
     total.derivedAtoms += net.stats.derivedAtoms;
     total.ruleNeurons += net.stats.ruleNeurons;
@@ -462,7 +502,8 @@ static int runGround(MLIRContext &ctx) {
     llvm::outs() << "samples:             " << data.networks.size() << "\n"
                  << "queries:             " << queries << " (" << missing
                  << " not derived)\n"
-                 << "ground rules:        " << total.groundRules << "\n"
+                 << "ground rules:        " << total.groundRules << " (in "
+                 << graphs.size() << " ground graphs)\n"
                  << "fact neurons:        " << total.factAtoms << "\n"
                  << "atom neurons:        " << total.derivedAtoms << "\n"
                  << "rule neurons:        " << total.ruleNeurons << "\n"

@@ -18,6 +18,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <memory>
+
 namespace mlir::nlogic::runtime {
 
 struct GroundAtom {
@@ -44,16 +46,30 @@ struct SoftmaxGroup {
   std::vector<int> members;
 };
 
-struct GroundNetwork {
+/// The ground atoms and rules of one set of facts. Samples of a
+/// knowledge-base dataset share one graph: they differ only in their
+/// queries (and so in what those queries reach).
+struct GroundGraph {
   std::vector<GroundAtom> atoms;
   std::vector<GroundRule> rules;
   std::vector<SoftmaxGroup> groups;
   /// (atom, rule) -> softmax group.
   llvm::DenseMap<std::pair<int, int>, int> groupOf;
+};
+
+struct GroundNetwork {
+  std::shared_ptr<const GroundGraph> graph;
   /// Atoms the queries reach, each after everything it depends on.
   std::vector<int> order;
   /// Atom of each query of the sample; -1 if the query was not derived.
   std::vector<int> queryAtoms;
+
+  const std::vector<GroundAtom> &atoms() const { return graph->atoms; }
+  const std::vector<GroundRule> &rules() const { return graph->rules; }
+  const std::vector<SoftmaxGroup> &groups() const { return graph->groups; }
+  int groupOf(int atom, int rule) const {
+    return graph->groupOf.lookup({atom, rule});
+  }
 
   struct Stats {
     size_t groundRules = 0;  // substitutions kept by the grounder
