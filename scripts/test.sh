@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test of nlogic: the lit
-# suite (dialect round trips, verifier diagnostics, passes, the NeuraLogic
-# importer, PyNeuraLogic's dataset templates when ../shared is present).
+# Installs what is missing, builds, and runs every test of nlogic:
+#  - the lit suite (dialect round trips, verifier diagnostics, passes, the
+#    NeuraLogic importer, the runtime and CLI, GoogleTest unit tests, and
+#    PyNeuraLogic's datasets when ../shared is present);
+#  - the agreement tests against PyNeuraLogic (pytest), after installing it
+#    (Java + a virtual environment); skipped with the reason if that fails.
 # Ends with one summary line "tests: N passed, N failed, N skipped".
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,8 +19,25 @@ set +e
 ninja -C "$build" check-nlogic 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-
 count() { grep -E "^\s*$1\s*:" "$log" | grep -oE '[0-9]+' | head -1 || true; }
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Unsupported)
-echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+
+echo "== agreement with PyNeuraLogic"
+if pnl_python=$("$root/scripts/setup-pyneuralogic.sh"); then
+  set +e
+  NLOGIC_BIN="$build/bin/nlogic" NLOGIC_PYNEURALOGIC_PYTHON="$pnl_python" \
+    "$pnl_python" -m pytest -q -rs "$root/test/Agreement" 2>&1 | tee "$log"
+  pytest_status=${PIPESTATUS[0]}
+  set -e
+  pick() { grep -oE "[0-9]+ $1" "$log" | tail -1 | grep -oE '^[0-9]+' || true; }
+  p=$(pick passed); f=$(pick failed); s=$(pick skipped)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${s:-0}))
+  if [[ $pytest_status -ne 0 ]]; then status=$pytest_status; fi
+else
+  echo "skipped: the PyNeuraLogic agreement tests (PyNeuraLogic could not be installed)"
+  skipped=$((skipped + 1))
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

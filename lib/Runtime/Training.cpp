@@ -194,11 +194,13 @@ mlir::nlogic::runtime::computeMetrics(Loss loss,
   // AUROC by ranking (ties count half).
   size_t pos = llvm::count_if(scored, [](auto &s) { return s.second; });
   size_t neg = scored.size() - pos;
-  if (scalar && pos && neg) {
+  bool finite =
+      llvm::all_of(scored, [](auto &s) { return std::isfinite(s.first); });
+  if (scalar && pos && neg && finite) {
     std::sort(scored.begin(), scored.end());
     double rankSum = 0;
     for (size_t i = 0; i < scored.size();) {
-      size_t j = i;
+      size_t j = i + 1;
       while (j < scored.size() && scored[j].first == scored[i].first)
         ++j;
       double avgRank = (i + j + 1) / 2.0; // ranks are 1-based
