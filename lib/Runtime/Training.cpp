@@ -218,6 +218,14 @@ LogicalResult mlir::nlogic::runtime::saveWeights(const TemplateModel &model,
                                                  const Parameters &params,
                                                  llvm::StringRef path,
                                                  std::string &error) {
+  // JSON has no NaN or infinity: a diverged run is reported, not saved.
+  for (auto [w, p] : llvm::zip(model.weights, params))
+    if (!llvm::all_of(p.data, [](double x) { return std::isfinite(x); })) {
+      error = "weight '" + w.name +
+              "' is not finite (training diverged); nothing written to '" +
+              path.str() + "'";
+      return failure();
+    }
   llvm::json::Object weights;
   for (auto [w, p] : llvm::zip(model.weights, params)) {
     llvm::json::Array values;
