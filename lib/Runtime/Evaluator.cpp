@@ -196,7 +196,7 @@ void Evaluator::backwardRuleNeuron(int groundRule, const Tensor &dValue,
     case MapInstr::Weigh: {
       Tensor dw, dx;
       weighGrad(params[instr.weight], regs[instr.operands[0]], dy, dw, dx);
-      grads[instr.weight].accumulate(dw);
+      addGrad(grads, instr.weight, dw);
       add(instr.operands[0], dx);
       break;
     }
@@ -210,7 +210,7 @@ void Evaluator::backwardRuleNeuron(int groundRule, const Tensor &dValue,
           combineGrad(instr.combination, inputs, regs[i], dy, instr.axis);
       size_t k = 0;
       if (instr.weight >= 0)
-        grads[instr.weight].accumulate(dInputs[k++]);
+        addGrad(grads, instr.weight, dInputs[k++]);
       for (int op : instr.operands)
         add(op, dInputs[k++]);
       break;
@@ -227,6 +227,8 @@ void Evaluator::backwardRuleNeuron(int groundRule, const Tensor &dValue,
 void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
                          const std::vector<Tensor> &dOutputs,
                          std::vector<Tensor> &grads) {
+  if (used.size() != grads.size())
+    used.assign(grads.size(), false);
   dValues.assign(net.atoms().size(), Tensor(0, 0));
   for (auto [q, atom] : llvm::enumerate(net.queryAtoms)) {
     if (atom < 0)
@@ -284,7 +286,7 @@ void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
     const Tensor &dValue = dValues[a];
     if (atom.groundRules.empty()) {
       if (atom.factWeight >= 0)
-        grads[atom.factWeight].accumulate(dValue);
+        addGrad(grads, atom.factWeight, dValue);
       continue;
     }
     const RelationModel &rel = model.relations[atom.relation];
@@ -294,14 +296,14 @@ void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
         combineGrad(rel.combination, state.inputs, state.combined, dCombined);
     size_t k = 0;
     if (rel.offsetWeight >= 0)
-      grads[rel.offsetWeight].accumulate(dInputs[k++]);
+      addGrad(grads, rel.offsetWeight, dInputs[k++]);
     for (RuleState &rs : state.rules) {
       const RuleModel &rule = model.rules[rs.rule];
       Tensor dAggregated = dInputs[k++];
       if (rule.headWeight >= 0) {
         Tensor dw, dx;
         weighGrad(params[rule.headWeight], rs.aggregated, dAggregated, dw, dx);
-        grads[rule.headWeight].accumulate(dw);
+        addGrad(grads, rule.headWeight, dw);
         dAggregated = dx;
       }
       if (rule.aggregation == Aggregation::softmax) {

@@ -123,11 +123,12 @@ Optimizer::Optimizer(OptimizerKind kind, double lr, const TemplateModel &model)
   }
 }
 
-void Optimizer::step(Parameters &params, const std::vector<Tensor> &grads) {
+void Optimizer::step(Parameters &params, const std::vector<Tensor> &grads,
+                     const std::vector<bool> *used) {
   ++t;
   const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
   for (size_t w = 0; w < params.size(); ++w) {
-    if (model.weights[w].fixed)
+    if (model.weights[w].fixed || (used && !(*used)[w]))
       continue;
     Tensor &p = params[w];
     const Tensor &g = grads[w];

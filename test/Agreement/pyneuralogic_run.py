@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Runs PyNeuraLogic (the reference implementation) on a NeuraLogic text
 template and dataset, and prints the per-query outputs before training and
-after each of N epochs of plain SGD with batch size 1, as JSON.
+after each of N epochs of SGD (or Adam) with batch size 1, as JSON.
 
     pyneuralogic_run.py TEMPLATE EXAMPLES [QUERIES] --epochs N --lr X
+                        [--optimizer sgd|adam] [--weights NAMED.json]
 
 Settings that would change the mathematics are turned off: iso-value
 compression (merges neurons with equal initial values) and chain pruning
@@ -53,6 +54,7 @@ def main():
     parser.add_argument("queries", nargs="?")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--lr", type=float, default=0.1)
+    parser.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
     parser.add_argument("--weights",
                         help="JSON {name: row-major values} of named weights")
     args = parser.parse_args()
@@ -60,9 +62,10 @@ def main():
     from neuralogic.core import Model, Settings
     from neuralogic.dataset import FileDataset
     from neuralogic.nn.loss import MSE
-    from neuralogic.nn.optim import SGD
+    from neuralogic.nn.optim import SGD, Adam
 
-    settings = Settings(optimizer=SGD(lr=args.lr), error_function=MSE(),
+    optimizer = (Adam if args.optimizer == "adam" else SGD)(lr=args.lr)
+    settings = Settings(optimizer=optimizer, error_function=MSE(),
                         iso_value_compression=False, chain_pruning=False)
     files = {"examples_file": args.examples}
     if args.queries:

@@ -3,7 +3,8 @@
 Each case takes a template from PyNeuraLogic's datasets, gives every weight
 an explicit initial value (so both systems start from the same point), and
 compares nlogic's outputs with PyNeuraLogic's on the same samples: before
-training and after 5 epochs of online SGD (batch size 1, file order).
+training and after 5 epochs of online SGD, or Adam (batch size 1, file
+order).
 Outputs must agree to 1e-6.
 
 Values are multiples of 1/64: exact in float32 too, since PyNeuraLogic
@@ -33,6 +34,7 @@ RUNNER = Path(__file__).with_name("pyneuralogic_run.py")
 EPOCHS = 5
 LR = 0.01  # 0.1 diverges on the activation-free mutagenesis GNN
 LR_FOR = {"mutagenesis-crosssum": 0.0001}
+OPTIMIZER_FOR = {"xor-naive-adam": "adam", "mutagenesis-gnn-adam": "adam"}
 TOLERANCE = 1e-6
 
 # (name, template, examples, queries)
@@ -53,6 +55,12 @@ CASES = [
      "molecules/mutagenesis/examples.txt", "molecules/mutagenesis/queries.txt"),
     ("mutagenesis-elementproduct",
      "molecules/mutagenesis/templates/template_elementProduct.txt",
+     "molecules/mutagenesis/examples.txt", "molecules/mutagenesis/queries.txt"),
+    # Adam with PyNeuraLogic's hyper-parameters (betas 0.9/0.999, eps 1e-8).
+    ("xor-naive-adam", "simple/xor/naive/template.txt",
+     "simple/xor/naive/trainExamples.txt", None),
+    ("mutagenesis-gnn-adam",
+     "molecules/mutagenesis/templates/template_gnn.txt",
      "molecules/mutagenesis/examples.txt", "molecules/mutagenesis/queries.txt"),
     # template_crosssum sums 243 products into one output: a smaller step
     # keeps SGD from diverging. (template_product is left out: PyNeuraLogic
@@ -109,7 +117,7 @@ def materialise(template, workdir, rng):
     return workdir / source.name, named
 
 
-def run_nlogic(template, examples, queries, named, workdir, lr):
+def run_nlogic(template, examples, queries, named, workdir, lr, optimizer):
     data = ["--examples", str(examples)]
     if queries:
         data += ["--queries", str(queries)]
@@ -135,17 +143,18 @@ def run_nlogic(template, examples, queries, named, workdir, lr):
     trained = workdir / "trained.json"
     subprocess.run([str(NLOGIC), "train", str(template), *data,
                     "--weights", str(weights),
-                    "--optimizer", "sgd", "--lr", str(lr), "--batch-size",
+                    "--optimizer", optimizer, "--lr", str(lr), "--batch-size",
                     "1", "--epochs", str(EPOCHS), "--loss", "mse", "--save",
                     str(trained)], check=True, capture_output=True)
     return before, evaluate(["--weights", str(trained)])
 
 
-def run_pyneuralogic(template, examples, queries, lr):
+def run_pyneuralogic(template, examples, queries, lr, optimizer):
     cmd = [PNL_PYTHON, str(RUNNER), str(template), str(examples)]
     if queries:
         cmd.append(str(queries))
-    cmd += ["--epochs", str(EPOCHS), "--lr", str(lr), "--weights",
+    cmd += ["--epochs", str(EPOCHS), "--lr", str(lr), "--optimizer", optimizer,
+            "--weights",
             str(template.parent / "named.json")]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True,
                          cwd=template.parent).stdout
@@ -193,7 +202,10 @@ def test_agreement(name, template, examples, queries, tmp_path):
     ex = DATASETS / examples
     q = DATASETS / queries if queries else None
     lr = LR_FOR.get(name, LR)
-    ours_before, ours_after = run_nlogic(local, ex, q, named, tmp_path, lr)
-    theirs_before, theirs_after = run_pyneuralogic(local, ex, q, lr)
+    optimizer = OPTIMIZER_FOR.get(name, "sgd")
+    ours_before, ours_after = run_nlogic(local, ex, q, named, tmp_path, lr,
+                                         optimizer)
+    theirs_before, theirs_after = run_pyneuralogic(local, ex, q, lr,
+                                                   optimizer)
     assert_close(ours_before, theirs_before, f"{name} before training")
     assert_close(ours_after, theirs_after, f"{name} after {EPOCHS} epochs")

@@ -399,7 +399,8 @@ static int runTrain(MLIRContext &ctx) {
       }
       evaluator.backward(net, params, dOut, grads);
       if (++inBatch == batchSize || i + 1 == total) {
-        optimizer.step(params, grads);
+        optimizer.step(params, grads, &evaluator.usedWeights());
+        evaluator.clearUsedWeights();
         zeroGrads();
         inBatch = 0;
       }

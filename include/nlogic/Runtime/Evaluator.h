@@ -33,7 +33,17 @@ public:
                 const std::vector<Tensor> &dOutputs,
                 std::vector<Tensor> &grads);
 
+  /// The weights backward() propagated into (even with a zero gradient)
+  /// since the last clearUsedWeights(): an optimizer step leaves the others
+  /// alone, as NeuraLogic does.
+  const std::vector<bool> &usedWeights() const { return used; }
+  void clearUsedWeights() { used.assign(used.size(), false); }
+
 private:
+  void addGrad(std::vector<Tensor> &grads, int weight, const Tensor &g) {
+    grads[weight].accumulate(g);
+    used[weight] = true;
+  }
   struct RuleState {
     int rule = -1;
     std::vector<int> groundRules;
@@ -63,6 +73,7 @@ private:
   std::vector<bool> groupDone;
   std::vector<std::vector<Tensor>> groupGrad;
   std::vector<int> groupPending;
+  std::vector<bool> used;
 };
 
 } // namespace mlir::nlogic::runtime

@@ -36,7 +36,10 @@ double lossAndGrad(Loss loss, const Tensor &output, const Tensor &target,
 class Optimizer {
 public:
   Optimizer(OptimizerKind kind, double lr, const TemplateModel &model);
-  void step(Parameters &params, const std::vector<Tensor> &grads);
+  /// Updates the learnable weights; with `used`, only those marked (the
+  /// others keep their Adam moments too).
+  void step(Parameters &params, const std::vector<Tensor> &grads,
+            const std::vector<bool> *used = nullptr);
 
 private:
   OptimizerKind kind;
