@@ -528,9 +528,11 @@ struct Grounder::Impl {
     }
     // Semi-naive: [0, oldEnd) was seen by every rule, [oldEnd, deltaEnd) is
     // new since the last round.
+    // Each relation once: several rules may share a head.
     std::vector<int> compRelations;
     for (size_t r = begin; r < end; ++r)
-      compRelations.push_back(model.rules[r].head);
+      if (!llvm::is_contained(compRelations, model.rules[r].head))
+        compRelations.push_back(model.rules[r].head);
     std::vector<int> oldEnd(tables.size(), 0), deltaEnd(tables.size(), 0);
     for (int rel : compRelations)
       deltaEnd[rel] = tables[rel].size();
