@@ -22,6 +22,19 @@ static Tensor transposed(const Tensor &t) {
   return transform(Transformation::transpose, t);
 }
 
+/// The inputs of a map program's combine: its offset weight first (as
+/// NeuraLogic orders them), then its operands.
+static std::vector<Tensor> combineInputs(const MapInstr &instr,
+                                         const std::vector<Tensor> &regs,
+                                         const Parameters &params) {
+  std::vector<Tensor> inputs;
+  if (instr.weight >= 0)
+    inputs.push_back(params[instr.weight]);
+  for (int op : instr.operands)
+    inputs.push_back(regs[op]);
+  return inputs;
+}
+
 void Evaluator::evaluateRuleNeuron(int groundRule, const GroundNetwork &net,
                                    const Parameters &params) {
   const GroundRule &gr = net.rules()[groundRule];
@@ -39,11 +52,7 @@ void Evaluator::evaluateRuleNeuron(int groundRule, const GroundNetwork &net,
       regs[i] = weigh(params[instr.weight], regs[instr.operands[0]]);
       break;
     case MapInstr::Combine: {
-      std::vector<Tensor> inputs;
-      if (instr.weight >= 0)
-        inputs.push_back(params[instr.weight]);
-      for (int op : instr.operands)
-        inputs.push_back(regs[op]);
+      std::vector<Tensor> inputs = combineInputs(instr, regs, params);
       regs[i] = combine(instr.combination, inputs, instr.axis);
       break;
     }
@@ -201,11 +210,7 @@ void Evaluator::backwardRuleNeuron(int groundRule, const Tensor &dValue,
       break;
     }
     case MapInstr::Combine: {
-      std::vector<Tensor> inputs;
-      if (instr.weight >= 0)
-        inputs.push_back(params[instr.weight]);
-      for (int op : instr.operands)
-        inputs.push_back(regs[op]);
+      std::vector<Tensor> inputs = combineInputs(instr, regs, params);
       std::vector<Tensor> dInputs =
           combineGrad(instr.combination, inputs, regs[i], dy, instr.axis);
       size_t k = 0;
