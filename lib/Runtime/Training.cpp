@@ -97,10 +97,14 @@ double mlir::nlogic::runtime::lossAndGrad(Loss loss, const Tensor &output,
       for (double o : output.data)
         z += std::exp(o - mx);
       double logZ = mx + std::log(z);
+      double targetSum = 0;
+      for (int64_t i = 0; i < n; ++i)
+        targetSum += targetAt(i);
       for (int64_t i = 0; i < n; ++i) {
         double p = std::exp(output.data[i] - logZ);
         value -= targetAt(i) * (output.data[i] - logZ);
-        dOutput.data[i] = p * 1.0 - targetAt(i);
+        // d/do_i of -sum_j t_j log p_j; targets need not sum to one.
+        dOutput.data[i] = p * targetSum - targetAt(i);
       }
       return value;
     }
@@ -165,9 +169,11 @@ mlir::nlogic::runtime::computeMetrics(Loss loss,
       hi = std::max(hi, x);
     }
   }
-  double threshold = loss == Loss::CrossEntropy ? 0.0 : (lo + hi) / 2;
-  if (lo == hi)
+  double threshold = (lo + hi) / 2;
+  if (lo == hi) // one class only: assume the usual {0,1} or {-1,1} labels
     threshold = lo >= 0.5 ? 0.5 : (lo <= -0.5 ? 0.0 : 0.5);
+  if (loss == Loss::CrossEntropy)
+    threshold = 0.0; // outputs are logits
   size_t correct = 0;
   std::vector<std::pair<double, bool>> scored;
   for (auto [o, t] : llvm::zip(outputs, targets)) {
@@ -292,6 +298,13 @@ LogicalResult mlir::nlogic::runtime::loadWeights(const TemplateModel &model,
     const llvm::json::Object *entry = weights->getObject(w.name);
     if (!entry) {
       error = path.str() + ": weight '" + w.name + "' is missing";
+      return failure();
+    }
+    const llvm::json::Array *shape = entry->getArray("shape");
+    if (shape && (shape->size() != 2 || (*shape)[0].getAsInteger() != w.rows ||
+                  (*shape)[1].getAsInteger() != w.cols)) {
+      error = path.str() + ": weight '" + w.name + "' should have shape [" +
+              std::to_string(w.rows) + ", " + std::to_string(w.cols) + "]";
       return failure();
     }
     const llvm::json::Array *values = entry->getArray("values");
