@@ -250,11 +250,14 @@ void Evaluator::backward(const GroundNetwork &net, const Parameters &params,
     reached[a] = true;
   groupGrad.assign(net.groups().size(), {});
   groupPending.assign(net.groups().size(), 0);
-  for (auto [i, g] : llvm::enumerate(net.groups()))
+  for (auto [i, g] : llvm::enumerate(net.groups())) {
+    if (!groupDone[i])
+      continue; // no member reached by this sample's queries
     for (auto [j, m] : llvm::enumerate(g.members)) {
       groupGrad[i].push_back(Tensor::zerosLike(groupNorm[i][j]));
       groupPending[i] += reached[m];
     }
+  }
   auto memberDone = [&](int group, int atom, const Tensor *dNormValue) {
     const SoftmaxGroup &g = net.groups()[group];
     auto pos = llvm::find(g.members, atom) - g.members.begin();
