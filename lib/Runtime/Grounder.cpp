@@ -163,7 +163,11 @@ struct Grounder::Impl {
       p.recursiveAtom.push_back(rule.recursive &&
                                 rel.component == head.component &&
                                 rel.stratum == head.stratum);
-      p.valueAtom.push_back(!rel.hidden);
+      // Literals whose value the rule reads (hidden literals `*b` join
+      // only); only those make ground rules distinct and feed neurons.
+      p.valueAtom.push_back(llvm::any_of(rule.program, [&](const MapInstr &m) {
+        return m.kind == MapInstr::Atom && m.atom == int(p.valueAtom.size());
+      }));
     }
     std::vector<bool> bound(rule.varNames.size(), false);
     std::vector<bool> constraintDone(rule.constraints.size(), false);

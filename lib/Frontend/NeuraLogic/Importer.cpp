@@ -86,7 +86,8 @@ struct RelationInfo {
   std::string predicate;
   int64_t arity = 0;
   std::string symbol;
-  bool hidden = false;
+  bool hidden = false;  // every occurrence is starred (`*name`)
+  bool visible = false; // some occurrence is not
   bool derived = false; // head of some rule
   SMLoc firstLoc;
   unsigned order = 0; // first appearance in parse order
@@ -193,7 +194,10 @@ private:
       info.firstLoc = loc;
       info.order = relations.size() - 1;
     }
-    info.hidden |= hidden;
+    // `*b(X)` is a hidden *literal* (join only, no neuron input); the
+    // relation itself is hidden only when every mention is starred.
+    info.visible |= !hidden;
+    info.hidden = !info.visible;
   }
 
   void noteLiteral(const Literal &lit) {
@@ -626,7 +630,7 @@ private:
     for (const Literal &lit : rule.body) {
       if (lit.special || lit.hardNegated)
         continue;
-      if (relationOf(lit).hidden) {
+      if (lit.hidden) {
         if (lit.weight || !lit.wrappers.empty() || lit.softNegated)
           return (void)error(lit.loc, "a hidden literal gives no value: it "
                                       "cannot be weighted or transformed"),
@@ -1009,7 +1013,7 @@ private:
       if (failed(value))
         return failure();
       // Hidden relations take part in the join only: no neuron, no input.
-      if (!relationOf(lit).hidden)
+      if (!lit.hidden)
         inputs.push_back(*value);
     }
 
