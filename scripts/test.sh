@@ -3,8 +3,9 @@
 #  - the lit suite (dialect round trips, verifier diagnostics, passes, the
 #    NeuraLogic importer, the runtime and CLI, GoogleTest unit tests, and
 #    PyNeuraLogic's datasets when ../shared is present);
-#  - the agreement tests against PyNeuraLogic (pytest), after installing it
-#    (Java + a virtual environment); skipped with the reason if that fails.
+#  - pytest: the agreement tests against PyNeuraLogic and the transformer
+#    templates against numpy, in a virtual environment with PyNeuraLogic
+#    (Java + pip); skipped with the reason if that cannot be installed.
 # Ends with one summary line "tests: N passed, N failed, N skipped".
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,11 +24,11 @@ count() { grep -E "^\s*$1\s*:" "$log" | grep -oE '[0-9]+' | head -1 || true; }
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Unsupported)
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 
-echo "== agreement with PyNeuraLogic"
+echo "== pytest: agreement with PyNeuraLogic, attention against numpy"
 if pnl_python=$("$root/scripts/setup-pyneuralogic.sh"); then
   set +e
   NLOGIC_BIN="$build/bin/nlogic" NLOGIC_PYNEURALOGIC_PYTHON="$pnl_python" \
-    "$pnl_python" -m pytest -q -rs "$root/test/Agreement" 2>&1 | tee "$log"
+    "$pnl_python" -m pytest -q -rs "$root/test/Agreement" "$root/test/Transformers" 2>&1 | tee "$log"
   pytest_status=${PIPESTATUS[0]}
   set -e
   pick() { grep -oE "[0-9]+ $1" "$log" | tail -1 | grep -oE '^[0-9]+' || true; }
@@ -36,7 +37,7 @@ if pnl_python=$("$root/scripts/setup-pyneuralogic.sh"); then
   skipped=$((skipped + ${s:-0}))
   if [[ $pytest_status -ne 0 ]]; then status=$pytest_status; fi
 else
-  echo "skipped: the PyNeuraLogic agreement tests (PyNeuraLogic could not be installed)"
+  echo "skipped: the pytest suites (PyNeuraLogic could not be installed)"
   skipped=$((skipped + 1))
 fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
