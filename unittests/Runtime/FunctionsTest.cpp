@@ -10,6 +10,8 @@
 
 #include "nlogic/Runtime/Functions.h"
 
+#include "TensorAssertions.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -18,6 +20,7 @@
 #include <random>
 
 using namespace mlir::nlogic::runtime;
+using mlir::nlogic::runtime::testing::expectTensor;
 
 namespace {
 
@@ -37,17 +40,6 @@ Tensor vec(std::vector<double> values) {
   return Tensor::vector(std::move(values));
 }
 Tensor scalar(double v) { return Tensor::scalar(v); }
-
-/// Expects `actual` to have the given shape and (up to rounding) values.
-void expectTensor(const Tensor &actual, int64_t rows, int64_t cols,
-                  const std::vector<double> &values, double tol = 1e-12) {
-  ASSERT_EQ(actual.rows, rows) << actual.str();
-  ASSERT_EQ(actual.cols, cols) << actual.str();
-  ASSERT_EQ(actual.data.size(), values.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    EXPECT_NEAR(actual.data[i], values[i], tol)
-        << "element " << i << " of " << actual.str();
-}
 
 double innerProduct(const Tensor &a, const Tensor &b) {
   EXPECT_TRUE(a.sameShape(b));

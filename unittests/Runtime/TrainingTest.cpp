@@ -18,6 +18,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "TensorAssertions.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -27,6 +29,7 @@
 #include <vector>
 
 using namespace mlir::nlogic::runtime;
+using mlir::nlogic::runtime::testing::expectTensor;
 
 namespace {
 
@@ -97,16 +100,6 @@ void expectLossGradient(Loss loss, Tensor output, const Tensor &target) {
         << "element " << e << " of output " << output.str() << ", target "
         << target.str();
   }
-}
-
-void expectTensor(const Tensor &actual, int64_t rows, int64_t cols,
-                  const std::vector<double> &values, double tol = 1e-12) {
-  ASSERT_EQ(actual.rows, rows) << actual.str();
-  ASSERT_EQ(actual.cols, cols) << actual.str();
-  ASSERT_EQ(actual.data.size(), values.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    EXPECT_NEAR(actual.data[i], values[i], tol)
-        << "element " << i << " of " << actual.str();
 }
 
 std::vector<Tensor> scalars(std::vector<double> values) {
