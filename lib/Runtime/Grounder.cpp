@@ -290,7 +290,7 @@ struct Grounder::Impl {
     std::optional<double> x = model.names.number(a), y = model.names.number(b);
     if (x && y)
       return *x < *y ? -1 : *x > *y;
-    std::string s = model.names.spelling(a), t = model.names.spelling(b);
+    std::string s = model.names.str(a), t = model.names.str(b);
     return s < t ? -1 : s > t;
   }
 

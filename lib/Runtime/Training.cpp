@@ -244,27 +244,15 @@ LogicalResult mlir::nlogic::runtime::saveWeights(const TemplateModel &model,
   }
   llvm::json::Object root{{"format", "nlogic-weights-1"},
                           {"weights", std::move(weights)}};
-  std::string tmp = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(tmp, ec);
-    if (ec) {
-      error = "cannot write '" + tmp + "': " + ec.message();
-      return failure();
-    }
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
-    os.close();
-    if (os.has_error()) {
-      error = "cannot write '" + tmp + "': " + os.error().message();
-      os.clear_error();
-      llvm::sys::fs::remove(tmp);
-      return failure();
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
-    llvm::sys::fs::remove(tmp);
-    error =
-        "cannot rename '" + tmp + "' to '" + path.str() + "': " + ec.message();
+  // llvm::writeToOutput writes a temporary file beside `path` and renames
+  // it into place, discarding it on failure: a crash never leaves a broken
+  // checkpoint.
+  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+        os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
+           << "\n";
+        return llvm::Error::success();
+      })) {
+    error = "cannot write " + llvm::toString(std::move(err));
     return failure();
   }
   return success();

@@ -473,16 +473,13 @@ static int runGround(MLIRContext &ctx) {
     if (dotSample >= data.networks.size())
       usageError("--sample " + llvm::Twine(dotSample) + " but there are " +
                  llvm::Twine(data.networks.size()) + " samples");
-    std::error_code ec;
-    std::string tmp = dotPath + ".tmp";
-    {
-      llvm::raw_fd_ostream os(tmp, ec);
-      if (ec)
-        usageError("cannot write '" + dotPath + "': " + ec.message());
-      data.networks[dotSample].writeDot(data.model, os);
-    }
-    if (std::error_code rc = llvm::sys::fs::rename(tmp, dotPath))
-      usageError("cannot write '" + dotPath + "': " + rc.message());
+    // Written to a temporary file and renamed: never half a drawing.
+    if (llvm::Error err =
+            llvm::writeToOutput(dotPath, [&](llvm::raw_ostream &os) {
+              data.networks[dotSample].writeDot(data.model, os);
+              return llvm::Error::success();
+            }))
+      usageError("cannot write " + llvm::toString(std::move(err)));
   }
   GroundNetwork::Stats total;
   size_t queries = 0, missing = 0;

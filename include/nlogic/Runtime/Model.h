@@ -65,8 +65,6 @@ public:
   /// The constant for an attribute of the dialect (string, integer, float).
   Const fromText(llvm::StringRef text, bool isInteger);
   std::string str(Const c) const;
-  /// The spelling NeuraLogic compares when a term is not numeric.
-  std::string spelling(Const c) const { return str(c); }
   /// Numeric value of an integer or of a name that spells a number.
   std::optional<double> number(Const c) const;
 

@@ -60,7 +60,8 @@ struct Metrics {
 Metrics computeMetrics(Loss loss, const std::vector<Tensor> &outputs,
                        const std::vector<Tensor> &targets);
 
-/// Writes the weights as JSON, to `path`.tmp then renamed over `path`.
+/// Writes the weights as JSON, atomically (a temporary file renamed over
+/// `path`).
 mlir::LogicalResult saveWeights(const TemplateModel &model,
                                 const Parameters &params, llvm::StringRef path,
                                 std::string &error);

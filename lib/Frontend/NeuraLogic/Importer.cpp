@@ -86,8 +86,7 @@ struct RelationInfo {
   std::string predicate;
   int64_t arity = 0;
   std::string symbol;
-  bool hidden = false;  // every occurrence is starred (`*name`)
-  bool visible = false; // some occurrence is not
+  bool visible = false; // some mention is not starred (`*name`)
   bool derived = false; // head of some rule
   SMLoc firstLoc;
   unsigned order = 0; // first appearance in parse order
@@ -197,7 +196,6 @@ private:
     // `*b(X)` is a hidden *literal* (join only, no neuron input); the
     // relation itself is hidden only when every mention is starred.
     info.visible |= !hidden;
-    info.hidden = !info.visible;
   }
 
   void noteLiteral(const Literal &lit) {
@@ -718,7 +716,7 @@ private:
           builder, toLoc(info->firstLoc), builder.getStringAttr(info->symbol),
           builder.getI64IntegerAttr(info->arity),
           TypeAttr::get(info->shape.toType(ctx)),
-          info->hidden ? builder.getUnitAttr() : UnitAttr(),
+          !info->visible ? builder.getUnitAttr() : UnitAttr(),
           /*transformation=*/nullptr, /*combination=*/nullptr,
           /*offset=*/nullptr, /*predicate=*/nullptr);
       if (info->symbol != info->predicate)
