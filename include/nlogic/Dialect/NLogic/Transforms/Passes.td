@@ -73,4 +73,46 @@ def NLogicPruneUnreachablePass
   ];
 }
 
+
+def NLogicSpecializeShapesPass
+    : Pass<"nlogic-specialize-shapes", "::mlir::nlogic::TemplateOp"> {
+  let summary = "Gives every relation and rule value a static shape";
+  let description = [{
+    NeuraLogic text cannot declare the shape of a data relation, so
+    imported templates carry `tensor<*xf64>` wherever a value depends on
+    the data. Compiled kernels are specialised per shape: this pass takes
+    the shapes of the data relations (the `shapes` option, as
+    `symbol=7`, `symbol=3x3` or `symbol=scalar`; template facts give
+    their own) and propagates them through every rule in evaluation
+    order with the dialect's shape algebra: atoms, weighings,
+    combinations, transformations, head weights and the relation's
+    combination of its rules. Recursive relations are iterated to a
+    fixpoint. A data relation with no known shape (one that only joins,
+    such as a hidden `edge`) becomes a scalar.
+
+    Input: a verified template. Fails with a diagnostic at the offending
+    op when the shapes disagree (two rules deriving different shapes for
+    one relation, a weight that cannot multiply a value).
+
+    Output: the same template with no `tensor<*xf64>` left.
+
+    Example, with `shapes=x=4`:
+    ```mlir
+    // Before
+    nlogic.relation @x arity 1 : tensor<*xf64>
+    %0 = nlogic.atom @x(%I) : tensor<*xf64>
+    %1 = nlogic.weigh @w, %0 : tensor<*xf64> -> tensor<*xf64>  // @w: 2x4
+    // After
+    nlogic.relation @x arity 1 : tensor<4xf64>
+    %0 = nlogic.atom @x(%I) : tensor<4xf64>
+    %1 = nlogic.weigh @w, %0 : tensor<4xf64> -> tensor<2xf64>
+    ```
+  }];
+  let options = [
+    ListOption<"shapes", "shapes", "std::string",
+               "shapes of data relations: symbol=dims, dims as 7, 3x3 or "
+               "scalar">
+  ];
+}
+
 #endif // NLOGIC_DIALECT_NLOGIC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,50 @@
+//===- Pipeline.h - from a template to LLVM -----------------------*- C++
+//-*-===//
+//
+// The compiler's pipeline, shared by nlogic-opt (as registered pipelines),
+// the JIT of the runtime and the ahead-of-time driver nlogic-compile:
+//
+//   nlogic template --nlogic-specialize-shapes--> static shapes
+//     --convert-nlogic-to-linalg--> rule kernels (scf + linalg + memref)
+//     --nlogic-lower-kernels-to-llvm--> LLVM dialect
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLOGIC_COMPILER_PIPELINE_H
+#define NLOGIC_COMPILER_PIPELINE_H
+
+#include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::nlogic {
+
+/// Kernels (linalg on memrefs, scf loops) down to the LLVM dialect.
+void buildKernelLoweringPipeline(OpPassManager &pm);
+
+/// Registers `nlogic-lower-kernels-to-llvm` and `nlogic-compile-template`.
+void registerNLogicPipelines();
+
+struct CompileOptions {
+  /// Shapes of the data relations, as `symbol=dims`
+  /// (see nlogic-specialize-shapes).
+  std::vector<std::string> shapes;
+  std::string prefix = "nlogic";
+  /// Stop after convert-nlogic-to-linalg (for inspection).
+  bool stopAtKernels = false;
+};
+
+/// Compiles a copy of `templ` into a new module in the LLVM dialect (or
+/// kernels). Diagnostics go to the context's handler; the template itself
+/// is not modified.
+FailureOr<OwningOpRef<ModuleOp>> compileTemplate(TemplateOp templ,
+                                                 const CompileOptions &options);
+
+} // namespace mlir::nlogic
+
+#endif // NLOGIC_COMPILER_PIPELINE_H

@@ -1,0 +1,84 @@
+//===- Passes.td - conversions out of the nlogic dialect -----*- tablegen -*-===//
+//
+// Conversions from the template level down to kernels and machine code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLOGIC_CONVERSION_PASSES_TD
+#define NLOGIC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertNLogicToLinalgPass
+    : Pass<"convert-nlogic-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lowers a shape-specialised template to fused rule kernels";
+  let description = [{
+    Turns the template of the module into per-template kernels on flat
+    arenas, one forward and one backward kernel per rule and per derived
+    relation, and erases the template. The kernels consume the ground
+    tables the runtime builds for a batch of samples:
+
+    * every ground atom's value sits at an element offset of the *value
+      arena* (`values`); the *accumulator arena* (`acc`) has the same
+      layout and holds a derived atom's input before its transformation;
+    * a rule's ground table lists, per head atom (a *segment*), the range
+      of its substitutions, the head's offset and a slot for the aggregated
+      value (`segments`, four i32 per segment: begin, end, head offset,
+      aggregate offset), and per substitution the value offsets of its
+      positive body atoms (`index`, one i32 per atom);
+    * weights live in one parameter arena in declaration order (`params`,
+      gradients in `grads`).
+
+    `@<prefix>_rule<k>_forward` (k: the rule's position in evaluation
+    order) loops over segments and, fused in one loop nest, gathers the
+    body values of each substitution, computes the map (weighings,
+    combinations, transformations as linalg on small stack buffers),
+    reduces into the aggregate (sum, avg, max, min, count), applies the
+    head weight and adds the contribution into the head's accumulator.
+    No per-substitution value is ever stored: the backward kernel
+    recomputes each substitution's map and accumulates vector-Jacobian
+    products into the gradient arenas. Because segments are sorted by
+    destination, reductions need no atomics.
+    `@<prefix>_relation<j>_forward` (j: the relation's position in
+    declaration order) adds the relation's offset weight and applies its
+    transformation to each of its derived atoms.
+
+    Every kernel is marked `llvm.emit_c_interface`. The element type is
+    f64, as in the reference evaluator.
+
+    Input: a verified template whose values all have static shapes (see
+    `nlogic-specialize-shapes`). Constructs the kernels cannot compute yet
+    (softmax aggregation, recursive rules, the combinations concat /
+    crosssum / cossim / softmax, relation combinations other than sum,
+    vector transformations such as softmax or slice) are reported at
+    their location, and the pass fails: nothing is silently dropped.
+
+    Example (one rule `h(X) :- w * b(X)`), abridged:
+    ```mlir
+    func.func @nlogic_rule0_forward(%values: memref<?xf64>, ...,
+        %segments: memref<?xi32>, %index: memref<?xi32>, %n: index)
+        attributes {llvm.emit_c_interface} {
+      scf.for %s = %c0 to %n step %c1 {
+        ...
+        scf.for %row = %begin to %end step %c1 {
+          %b = memref.reinterpret_cast %values to offset: [%off] ...
+          linalg.generic ... // w * b
+          linalg.generic ... // aggregate += value
+        }
+        linalg.generic ... // acc[head] += aggregate
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"prefix", "prefix", "std::string", "\"nlogic\"",
+           "prefix of the kernel symbol names">
+  ];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"
+  ];
+}
+
+#endif // NLOGIC_CONVERSION_PASSES_TD

@@ -1,0 +1,97 @@
+//===- Pipeline.cpp - from a template to LLVM -----------------------------===//
+
+#include "nlogic/Compiler/Pipeline.h"
+#include "nlogic/Conversion/Passes.h"
+#include "nlogic/Dialect/NLogic/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::nlogic;
+
+void nlogic::buildKernelLoweringPipeline(OpPassManager &pm) {
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLoopInvariantCodeMotionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // tanh has no LLVM intrinsic: libm implements it (and log, exp, sqrt
+  // become intrinsics that lower to the same calls).
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+static void buildTemplatePipeline(OpPassManager &pm,
+                                  const CompileOptions &options) {
+  NLogicSpecializeShapesPassOptions shapes;
+  shapes.shapes.assign(options.shapes.begin(), options.shapes.end());
+  pm.addNestedPass<TemplateOp>(createNLogicSpecializeShapesPass(shapes));
+  ConvertNLogicToLinalgPassOptions kernels;
+  kernels.prefix = options.prefix;
+  pm.addPass(createConvertNLogicToLinalgPass(kernels));
+  if (!options.stopAtKernels)
+    buildKernelLoweringPipeline(pm);
+}
+
+namespace {
+struct TemplatePipelineOptions
+    : public PassPipelineOptions<TemplatePipelineOptions> {
+  ListOption<std::string> shapes{
+      *this, "shapes",
+      llvm::cl::desc("shapes of data relations: symbol=dims")};
+  Option<std::string> prefix{*this, "prefix",
+                             llvm::cl::desc("kernel symbol prefix"),
+                             llvm::cl::init("nlogic")};
+};
+} // namespace
+
+void nlogic::registerNLogicPipelines() {
+  PassPipelineRegistration<>(
+      "nlogic-lower-kernels-to-llvm",
+      "Lowers rule kernels (linalg, scf, memref, math) to the LLVM dialect",
+      buildKernelLoweringPipeline);
+  PassPipelineRegistration<TemplatePipelineOptions>(
+      "nlogic-compile-template",
+      "Specialises shapes, builds the rule kernels and lowers them to LLVM",
+      [](OpPassManager &pm, const TemplatePipelineOptions &opts) {
+        CompileOptions options;
+        options.shapes.assign(opts.shapes.begin(), opts.shapes.end());
+        options.prefix = opts.prefix;
+        buildTemplatePipeline(pm, options);
+      });
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
+  OpBuilder builder(templ.getContext());
+  OwningOpRef<ModuleOp> module = ModuleOp::create(templ.getLoc());
+  builder.setInsertionPointToEnd(module->getBody());
+  builder.clone(*templ);
+  PassManager pm(templ.getContext());
+  buildTemplatePipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return failure();
+  return module;
+}

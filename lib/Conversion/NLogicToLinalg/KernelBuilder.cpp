@@ -1,0 +1,204 @@
+//===- KernelBuilder.cpp - small-tensor linalg building blocks ------------===//
+
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::nlogic::kernels;
+
+Buf KernelBuilder::alloc(int64_t rows, int64_t cols) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(entry);
+  auto type = MemRefType::get({rows, cols}, elementType);
+  return Buf{memref::AllocaOp::create(b, type), rows, cols};
+}
+
+static MemRefType viewType(Type elementType, int64_t rows, int64_t cols,
+                           int64_t offset) {
+  auto layout =
+      StridedLayoutAttr::get(elementType.getContext(), offset, {cols, 1});
+  return MemRefType::get({rows, cols}, elementType, layout);
+}
+
+Buf KernelBuilder::view(Value arena, Value offset, int64_t rows,
+                        int64_t cols) {
+  auto type = viewType(elementType, rows, cols, ShapedType::kDynamic);
+  Value v = memref::ReinterpretCastOp::create(
+      b, type, arena, OpFoldResult(offset),
+      {b.getIndexAttr(rows), b.getIndexAttr(cols)},
+      {b.getIndexAttr(cols), b.getIndexAttr(1)});
+  return Buf{v, rows, cols};
+}
+
+Buf KernelBuilder::view(Value arena, int64_t staticOffset, int64_t rows,
+                        int64_t cols) {
+  auto type = viewType(elementType, rows, cols, staticOffset);
+  Value v = memref::ReinterpretCastOp::create(
+      b, type, arena, OpFoldResult(b.getIndexAttr(staticOffset)),
+      {b.getIndexAttr(rows), b.getIndexAttr(cols)},
+      {b.getIndexAttr(cols), b.getIndexAttr(1)});
+  return Buf{v, rows, cols};
+}
+
+Value KernelBuilder::constant(double v) {
+  return arith::ConstantOp::create(b, b.getFloatAttr(elementType, v));
+}
+
+Value KernelBuilder::constantIndex(int64_t v) {
+  return arith::ConstantIndexOp::create(b, v);
+}
+
+void KernelBuilder::fill(const Buf &out, double v) { fill(out, constant(v)); }
+
+void KernelBuilder::fill(const Buf &out, Value v) {
+  linalg::FillOp::create(b, ValueRange{v}, ValueRange{out.mem});
+}
+
+AffineMap KernelBuilder::mapFor(const Buf &in, const Buf &out,
+                                unsigned numDims) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+  if (in.isScalarLike()) {
+    AffineExpr zero = getAffineConstantExpr(0, ctx);
+    return AffineMap::get(numDims, 0, {zero, zero}, ctx);
+  }
+  assert(in.sameLogicalShape(out) && "elementwise operands must match");
+  (void)out;
+  if (in.transposed)
+    return AffineMap::get(numDims, 0, {j, i}, ctx);
+  return AffineMap::get(numDims, 0, {i, j}, ctx);
+}
+
+void KernelBuilder::genericMulti(
+    ArrayRef<Buf> outs, ArrayRef<Buf> ins,
+    const std::function<SmallVector<Value>(ImplicitLocOpBuilder &, ValueRange,
+                                           ValueRange)> &fn) {
+  const Buf &shape = outs.front();
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> inMems, outMems;
+  for (const Buf &in : ins) {
+    maps.push_back(mapFor(in, shape, 2));
+    inMems.push_back(in.mem);
+  }
+  for (const Buf &out : outs) {
+    Buf o = out;
+    // Outputs are never broadcast.
+    if (o.isScalarLike() && !shape.isScalarLike())
+      llvm_unreachable("broadcast output");
+    maps.push_back(o.isScalarLike()
+                       ? AffineMap::getMultiDimIdentityMap(2, b.getContext())
+                       : mapFor(o, shape, 2));
+    outMems.push_back(o.mem);
+  }
+  size_t numIns = ins.size();
+  SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
+  linalg::GenericOp::create(
+      b, TypeRange{}, inMems, outMems, maps, iters, "", "",
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        SmallVector<Value> results =
+            fn(ib, args.take_front(numIns), args.drop_front(numIns));
+        linalg::YieldOp::create(ib, results);
+      });
+}
+
+void KernelBuilder::elementwise(const Buf &out, ArrayRef<Buf> ins,
+                                const ElementFn &fn) {
+  genericMulti({out}, ins,
+               [&](ImplicitLocOpBuilder &ib, ValueRange in, ValueRange o) {
+                 return SmallVector<Value>{fn(ib, in, o.front())};
+               });
+}
+
+void KernelBuilder::reduceAll(const Buf &out, ArrayRef<Buf> ins,
+                              const ElementFn &fn) {
+  MLIRContext *ctx = b.getContext();
+  const Buf &shape = ins.front();
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> inMems;
+  for (const Buf &in : ins) {
+    maps.push_back(mapFor(in, shape, 2));
+    inMems.push_back(in.mem);
+  }
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  maps.push_back(AffineMap::get(2, 0, {zero, zero}, ctx));
+  SmallVector<utils::IteratorType> iters(2, utils::IteratorType::reduction);
+  size_t numIns = ins.size();
+  linalg::GenericOp::create(
+      b, TypeRange{}, inMems, ValueRange{out.mem}, maps, iters, "", "",
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        Value r = fn(ib, args.take_front(numIns), args[numIns]);
+        linalg::YieldOp::create(ib, r);
+      });
+}
+
+void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
+  assert(x.logicalCols() == y.logicalRows() &&
+         c.logicalRows() == x.logicalRows() &&
+         c.logicalCols() == y.logicalCols() && "matrix product shapes");
+  MLIRContext *ctx = b.getContext();
+  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  auto map = [&](const Buf &m, AffineExpr r, AffineExpr col) {
+    return m.transposed ? AffineMap::get(3, 0, {col, r}, ctx)
+                        : AffineMap::get(3, 0, {r, col}, ctx);
+  };
+  SmallVector<AffineMap> maps = {map(x, i, k), map(y, k, j), map(c, i, j)};
+  SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                            utils::IteratorType::parallel,
+                                            utils::IteratorType::reduction};
+  linalg::GenericOp::create(
+      b, TypeRange{}, ValueRange{x.mem, y.mem}, ValueRange{c.mem}, maps, iters,
+      "", "", [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        Value p = arith::MulFOp::create(ib, args[0], args[1]);
+        linalg::YieldOp::create(ib,
+                                ValueRange{arith::AddFOp::create(ib, args[2], p)});
+      });
+}
+
+void KernelBuilder::copy(const Buf &in, const Buf &out) {
+  elementwise(out, {in},
+              [](ImplicitLocOpBuilder &, ValueRange ins, Value) {
+                return ins[0];
+              });
+}
+
+void KernelBuilder::accumulate(const Buf &in, const Buf &out) {
+  auto addFn = [](ImplicitLocOpBuilder &ib, ValueRange ins, Value o) {
+    return Value(arith::AddFOp::create(ib, o, ins[0]));
+  };
+  if (out.isScalarLike() && !in.isScalarLike())
+    reduceAll(out, {in}, addFn);
+  else
+    elementwise(out, {in}, addFn);
+}
+
+void KernelBuilder::accumulateScaled(const Buf &in, const Buf &scale,
+                                     const Buf &out) {
+  auto fn = [](ImplicitLocOpBuilder &ib, ValueRange ins, Value o) {
+    Value p = arith::MulFOp::create(ib, ins[0], ins[1]);
+    return Value(arith::AddFOp::create(ib, o, p));
+  };
+  if (out.isScalarLike() && !in.isScalarLike())
+    reduceAll(out, {in, scale}, fn);
+  else
+    elementwise(out, {in, scale}, fn);
+}
+
+Value KernelBuilder::add(Value x, Value y) {
+  return arith::AddFOp::create(b, x, y);
+}
+Value KernelBuilder::sub(Value x, Value y) {
+  return arith::SubFOp::create(b, x, y);
+}
+Value KernelBuilder::mul(Value x, Value y) {
+  return arith::MulFOp::create(b, x, y);
+}
+Value KernelBuilder::div(Value x, Value y) {
+  return arith::DivFOp::create(b, x, y);
+}

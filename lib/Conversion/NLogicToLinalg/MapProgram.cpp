@@ -1,0 +1,514 @@
+//===- MapProgram.cpp - one substitution's value, forward and backward ----===//
+//
+// The semantics follow the reference runtime (lib/Runtime/Functions.cpp):
+// NeuraLogic's weight multiplication (scale, elementwise, matrix product),
+// combinations with single elements broadcast, products with single
+// elements acting as scalar factors, max/min routing the gradient to the
+// first input that wins.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MapProgram.h"
+#include "Elementwise.h"
+
+#include "nlogic/Dialect/NLogic/IR/ValueShape.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace mlir::nlogic;
+using namespace mlir::nlogic::kernels;
+
+static std::pair<int64_t, int64_t> shapeOf(Value v) {
+  ValueShape s = ValueShape::fromType(v.getType());
+  return {s.rows(), s.cols()};
+}
+
+static InFlightDiagnostic unsupported(Operation *op, const Twine &what) {
+  return op->emitError() << "the compiled engine cannot lower " << what
+                         << " yet (run it with --engine reference)";
+}
+
+LogicalResult MapProgram::checkSupported(RuleOp rule) {
+  LogicalResult result = success();
+  for (Operation &op : rule.getBodyBlock()) {
+    for (Value r : op.getResults())
+      if (!isa<TermType>(r.getType()) &&
+          !ValueShape::fromType(r.getType()).isKnown()) {
+        op.emitError() << "the compiled engine needs static shapes (run "
+                          "nlogic-specialize-shapes first)";
+        return failure();
+      }
+    if (auto comb = dyn_cast<CombineOp>(op)) {
+      switch (comb.getKind()) {
+      case Combination::sum:
+      case Combination::avg:
+      case Combination::elproduct:
+      case Combination::product:
+        break;
+      case Combination::max:
+      case Combination::min: {
+        // The gradient is routed per element: inputs must not broadcast.
+        auto [r, c] = shapeOf(comb.getResult());
+        for (Value in : comb.getInputs())
+          if (shapeOf(in) != std::make_pair(r, c)) {
+            result = unsupported(&op, "max/min of differently shaped values");
+            break;
+          }
+        if (comb.getOffsetAttr())
+          result = unsupported(&op, "max/min with an offset");
+        break;
+      }
+      default:
+        result = unsupported(&op, "the '" +
+                                      stringifyCombination(comb.getKind()) +
+                                      "' combination");
+      }
+    } else if (auto tr = dyn_cast<TransformOp>(op)) {
+      if (!isElementwiseTransformation(tr.getKind()) &&
+          tr.getKind() != Transformation::transpose)
+        result = unsupported(&op, "the '" +
+                                      stringifyTransformation(tr.getKind()) +
+                                      "' transformation");
+    }
+  }
+  return result;
+}
+
+Buf MapProgram::weightView(KernelBuilder &kb, Value arena,
+                           const ParameterLayout &layout, StringAttr sym) {
+  const ParameterLayout::Entry &e = layout.weights.lookup(sym);
+  return kb.view(arena, e.offset, e.rows, e.cols);
+}
+
+int MapProgram::temp(int64_t rows, int64_t cols, ArrayRef<int> ins) {
+  Slot s;
+  s.value = kb.alloc(rows, cols);
+  s.needsGradient =
+      llvm::any_of(ins, [&](int i) { return slots[i].needsGradient; });
+  return addSlot(std::move(s));
+}
+
+int MapProgram::weightSlot(StringAttr sym) {
+  for (auto [i, s] : llvm::enumerate(slots))
+    if (s.kind == SlotKind::Weight && s.weight == sym)
+      return i;
+  Slot s;
+  s.kind = SlotKind::Weight;
+  s.weight = sym;
+  s.value = weightView(kb, arenas.params, layout, sym);
+  s.needsGradient = layout.weights.lookup(sym).learnable;
+  return addSlot(std::move(s));
+}
+
+static Value mulFn(ImplicitLocOpBuilder &b, ValueRange ins) {
+  return arith::MulFOp::create(b, ins[0], ins[1]);
+}
+
+Buf MapProgram::weighForward(KernelBuilder &kb, const Buf &W, const Buf &X) {
+  auto product = [](ImplicitLocOpBuilder &b, ValueRange ins, Value) {
+    return mulFn(b, ins);
+  };
+  Buf out;
+  if (W.isScalarLike()) {
+    out = kb.alloc(X.logicalRows(), X.logicalCols());
+    kb.elementwise(out, {X, W}, product);
+  } else if (X.isScalarLike()) {
+    out = kb.alloc(W.logicalRows(), W.logicalCols());
+    kb.elementwise(out, {W, X}, product);
+  } else if (W.logicalCols() == 1 && W.sameLogicalShape(X)) {
+    out = kb.alloc(W.logicalRows(), 1);
+    kb.elementwise(out, {W, X}, product);
+  } else {
+    out = kb.alloc(W.logicalRows(), X.logicalCols());
+    kb.fill(out, 0.0);
+    kb.matmulAcc(W, X, out);
+  }
+  return out;
+}
+
+/// out += product of factors; a scalar-like `out` sums over factors[0]'s
+/// shape (the gradient of a broadcast single element).
+static void accumulateProduct(KernelBuilder &kb, const Buf &out,
+                              ArrayRef<Buf> factors) {
+  auto fn = [](ImplicitLocOpBuilder &b, ValueRange in, Value o) {
+    Value p = in[0];
+    for (Value x : in.drop_front())
+      p = arith::MulFOp::create(b, p, x);
+    return Value(arith::AddFOp::create(b, o, p));
+  };
+  if (out.isScalarLike() && !factors.front().isScalarLike())
+    kb.reduceAll(out, factors, fn);
+  else
+    kb.elementwise(out, factors, fn);
+}
+
+void MapProgram::weighBackward(KernelBuilder &kb, const Buf &W, const Buf &X,
+                               const Buf &dY, const Buf &dW, const Buf &dX) {
+  bool elementwise = !W.isScalarLike() && !X.isScalarLike() &&
+                     W.logicalCols() == 1 && W.sameLogicalShape(X);
+  if (W.isScalarLike() || X.isScalarLike() || elementwise) {
+    if (dW)
+      accumulateProduct(kb, dW, {dY, X});
+    if (dX)
+      accumulateProduct(kb, dX, {dY, W});
+    return;
+  }
+  if (dW)
+    kb.matmulAcc(dY, X.t(), dW);
+  if (dX)
+    kb.matmulAcc(W.t(), dY, dX);
+}
+
+int MapProgram::emitWeigh(int w, int x) {
+  Slot s;
+  s.value = weighForward(kb, slots[w].value, slots[x].value);
+  s.needsGradient = slots[w].needsGradient || slots[x].needsGradient;
+  int out = addSlot(std::move(s));
+  tape.push_back(Step{StepKind::Weigh, {w, x}, out});
+  return out;
+}
+
+int MapProgram::emitProduct2(int a, int b) {
+  Buf A = slots[a].value, B = slots[b].value;
+  auto product = [](ImplicitLocOpBuilder &ib, ValueRange ins, Value) {
+    return mulFn(ib, ins);
+  };
+  int out;
+  if (A.isScalarLike()) {
+    out = temp(B.logicalRows(), B.logicalCols(), {a, b});
+    kb.elementwise(slots[out].value, {B, A}, product);
+  } else if (B.isScalarLike()) {
+    out = temp(A.logicalRows(), A.logicalCols(), {a, b});
+    kb.elementwise(slots[out].value, {A, B}, product);
+  } else {
+    out = temp(A.logicalRows(), B.logicalCols(), {a, b});
+    kb.fill(slots[out].value, 0.0);
+    kb.matmulAcc(A, B, slots[out].value);
+  }
+  tape.push_back(Step{StepKind::Product2, {a, b}, out});
+  return out;
+}
+
+FailureOr<int> MapProgram::emitOp(Operation &op) {
+  auto bufs = [&](ArrayRef<int> ids) {
+    SmallVector<Buf> v;
+    for (int i : ids)
+      v.push_back(slots[i].value);
+    return v;
+  };
+  if (auto weigh = dyn_cast<WeighOp>(op))
+    return emitWeigh(weightSlot(weigh.getWeightAttr().getAttr()),
+                     slotOf.lookup(weigh.getInput()));
+
+  if (auto comb = dyn_cast<CombineOp>(op)) {
+    SmallVector<int> ins;
+    if (auto off = comb.getOffsetAttr())
+      ins.push_back(weightSlot(off.getAttr()));
+    for (Value in : comb.getInputs())
+      ins.push_back(slotOf.lookup(in));
+    // Every supported combination of one value is that value.
+    if (ins.size() == 1)
+      return ins.front();
+    auto [rows, cols] = shapeOf(comb.getResult());
+    Combination kind = comb.getKind();
+    if (kind == Combination::product) {
+      int acc = ins.front();
+      for (int in : ArrayRef<int>(ins).drop_front())
+        acc = emitProduct2(acc, in);
+      return acc;
+    }
+    int out = temp(rows, cols, ins);
+    Buf o = slots[out].value;
+    Step step{StepKind::Sum, ins, out};
+    switch (kind) {
+    case Combination::sum:
+    case Combination::avg: {
+      double scale = kind == Combination::avg ? 1.0 / ins.size() : 1.0;
+      step.scale = scale;
+      kb.elementwise(o, bufs(ins),
+                     [&](ImplicitLocOpBuilder &b, ValueRange in, Value) {
+                       Value s = in[0];
+                       for (Value v : in.drop_front())
+                         s = arith::AddFOp::create(b, s, v);
+                       if (scale != 1.0)
+                         s = arith::MulFOp::create(
+                             b, s,
+                             arith::ConstantOp::create(
+                                 b, b.getFloatAttr(s.getType(), scale)));
+                       return s;
+                     });
+      break;
+    }
+    case Combination::elproduct:
+      step.kind = StepKind::ElProduct;
+      kb.elementwise(o, bufs(ins),
+                     [](ImplicitLocOpBuilder &b, ValueRange in, Value) {
+                       Value p = in[0];
+                       for (Value v : in.drop_front())
+                         p = arith::MulFOp::create(b, p, v);
+                       return p;
+                     });
+      break;
+    case Combination::max:
+    case Combination::min: {
+      step.kind = StepKind::Extreme;
+      bool isMax = kind == Combination::max;
+      step.isMax = isMax;
+      kb.elementwise(o, bufs(ins),
+                     [&](ImplicitLocOpBuilder &b, ValueRange in, Value) {
+                       Value best = in[0];
+                       for (Value v : in.drop_front()) {
+                         Value better = arith::CmpFOp::create(
+                             b,
+                             isMax ? arith::CmpFPredicate::OGT
+                                   : arith::CmpFPredicate::OLT,
+                             v, best);
+                         best = arith::SelectOp::create(b, better, v, best);
+                       }
+                       return best;
+                     });
+      break;
+    }
+    default:
+      llvm_unreachable("checked by checkSupported");
+    }
+    tape.push_back(step);
+    return out;
+  }
+
+  if (auto tr = dyn_cast<TransformOp>(op)) {
+    int in = slotOf.lookup(tr.getInput());
+    if (tr.getKind() == Transformation::identity)
+      return in;
+    if (tr.getKind() == Transformation::transpose) {
+      Slot s;
+      s.value = slots[in].value.t();
+      s.aliasOf = in;
+      s.needsGradient = slots[in].needsGradient;
+      return addSlot(std::move(s));
+    }
+    Buf x = slots[in].value;
+    int out = temp(x.logicalRows(), x.logicalCols(), {in});
+    Transformation kind = tr.getKind();
+    double alpha = tr.getAlpha() ? tr.getAlpha()->convertToDouble() : 0.01;
+    kb.elementwise(slots[out].value, {x},
+                   [&](ImplicitLocOpBuilder &b, ValueRange v, Value) {
+                     return applyTransformation(b, kind, v[0], alpha);
+                   });
+    Step step{StepKind::Transform, {in}, out};
+    step.transformation = kind;
+    step.alpha = alpha;
+    tape.push_back(step);
+    return out;
+  }
+  llvm_unreachable("not a map op");
+}
+
+FailureOr<Buf> MapProgram::emitForward(ArrayRef<Value> atomOffsets) {
+  slots.clear();
+  tape.clear();
+  slotOf.clear();
+  unsigned k = 0;
+  for (Operation &op : rule.getBodyBlock()) {
+    if (auto atom = dyn_cast<AtomOp>(op)) {
+      auto [rows, cols] = shapeOf(atom.getResult());
+      bool t = atom.getTransposed();
+      Slot s;
+      s.kind = SlotKind::Atom;
+      s.atomOffset = atomOffsets[k++];
+      s.value = kb.view(arenas.values, s.atomOffset, t ? cols : rows,
+                        t ? rows : cols);
+      if (t)
+        s.value = s.value.t();
+      s.needsGradient =
+          relationsWithGradient.contains(atom.getRelationAttr().getAttr());
+      slotOf[atom.getResult()] = addSlot(std::move(s));
+      continue;
+    }
+    if (auto head = dyn_cast<HeadOp>(op)) {
+      result = slotOf.lookup(head.getValue());
+      return slots[result].value;
+    }
+    if (!isa<WeighOp, CombineOp, TransformOp>(op))
+      continue; // joins only: constraints, negations, terms
+    FailureOr<int> id = emitOp(op);
+    if (failed(id))
+      return failure();
+    const Buf &v = slots[*id].value;
+    auto [rows, cols] = shapeOf(op.getResult(0));
+    if (v.logicalRows() != rows || v.logicalCols() != cols)
+      return op.emitError() << "internal error: computed a " << v.logicalRows()
+                            << "x" << v.logicalCols() << " value for a "
+                            << rows << "x" << cols << " result";
+    slotOf[op.getResult(0)] = *id;
+  }
+  return rule.emitError("rule body without nlogic.head");
+}
+
+bool MapProgram::resultNeedsGradient() const {
+  return result >= 0 && slots[result].needsGradient;
+}
+
+void MapProgram::emitBackward(const Buf &dResult) {
+  // Gradient buffers: arena views for atoms and weights, zeroed stack
+  // buffers for intermediate values, shared storage for aliases.
+  for (Slot &s : slots) {
+    if (!s.needsGradient)
+      continue;
+    switch (s.kind) {
+    case SlotKind::Atom:
+      s.grad = kb.view(arenas.dvalues, s.atomOffset, s.value.rows,
+                       s.value.cols);
+      s.grad.transposed = s.value.transposed;
+      break;
+    case SlotKind::Weight:
+      s.grad = weightView(kb, arenas.grads, layout, s.weight);
+      break;
+    case SlotKind::Temp:
+      if (s.aliasOf >= 0) {
+        s.grad = slots[s.aliasOf].grad.t();
+      } else {
+        s.grad = kb.alloc(s.value.rows, s.value.cols);
+        kb.fill(s.grad, 0.0);
+      }
+      break;
+    }
+  }
+  if (!resultNeedsGradient())
+    return;
+  kb.accumulate(dResult, slots[result].grad);
+  for (const Step &step : llvm::reverse(tape))
+    if (slots[step.out].needsGradient)
+      backwardStep(step);
+}
+
+/// Body helpers: out + x * y, and out + x * y * z ...
+static Value addProduct(ImplicitLocOpBuilder &b, Value out, ValueRange xs) {
+  Value p = xs[0];
+  for (Value x : xs.drop_front())
+    p = arith::MulFOp::create(b, p, x);
+  return arith::AddFOp::create(b, out, p);
+}
+
+void MapProgram::backwardStep(const Step &step) {
+  Buf dy = slots[step.out].grad;
+  Buf y = slots[step.out].value;
+  auto needs = [&](int i) { return slots[i].needsGradient; };
+  auto val = [&](int i) { return slots[i].value; };
+  auto grad = [&](int i) { return slots[i].grad; };
+
+  switch (step.kind) {
+  case StepKind::Weigh:
+    weighBackward(kb, val(step.ins[0]), val(step.ins[1]), dy,
+                  needs(step.ins[0]) ? grad(step.ins[0]) : Buf(),
+                  needs(step.ins[1]) ? grad(step.ins[1]) : Buf());
+    return;
+  case StepKind::Product2: {
+    // A product of two values is a weighing without the elementwise case.
+    int a = step.ins[0], b = step.ins[1];
+    Buf A = val(a), B = val(b);
+    if (A.isScalarLike() || B.isScalarLike()) {
+      if (needs(a))
+        accumulateProduct(kb, grad(a), {dy, B});
+      if (needs(b))
+        accumulateProduct(kb, grad(b), {dy, A});
+    } else {
+      if (needs(a))
+        kb.matmulAcc(dy, B.t(), grad(a));
+      if (needs(b))
+        kb.matmulAcc(A.t(), dy, grad(b));
+    }
+    return;
+  }
+  case StepKind::Sum: {
+    double scale = step.scale;
+    for (int i : step.ins) {
+      if (!needs(i))
+        continue;
+      auto fn = [scale](ImplicitLocOpBuilder &b, ValueRange in, Value o) {
+        Value d = in[0];
+        if (scale != 1.0)
+          d = arith::MulFOp::create(
+              b, d,
+              arith::ConstantOp::create(b, b.getFloatAttr(d.getType(), scale)));
+        return Value(arith::AddFOp::create(b, o, d));
+      };
+      Buf g = grad(i);
+      if (g.isScalarLike() && !dy.isScalarLike())
+        kb.reduceAll(g, {dy}, fn);
+      else
+        kb.elementwise(g, {dy}, fn);
+    }
+    return;
+  }
+  case StepKind::ElProduct: {
+    for (auto [k, i] : llvm::enumerate(step.ins)) {
+      if (!needs(i))
+        continue;
+      SmallVector<Buf> factors = {dy};
+      for (auto [j, other] : llvm::enumerate(step.ins))
+        if (j != k)
+          factors.push_back(val(other));
+      accumulateProduct(kb, grad(i), factors);
+    }
+    return;
+  }
+  case StepKind::Extreme: {
+    SmallVector<Buf> ins = {dy};
+    for (int i : step.ins)
+      ins.push_back(val(i));
+    SmallVector<Buf> outs;
+    SmallVector<unsigned> outIndex;
+    for (auto [k, i] : llvm::enumerate(step.ins))
+      if (needs(i)) {
+        outs.push_back(grad(i));
+        outIndex.push_back(k);
+      }
+    bool isMax = step.isMax;
+    kb.genericMulti(
+        outs, ins,
+        [&](ImplicitLocOpBuilder &b, ValueRange in, ValueRange o) {
+          // Index of the first input holding the extreme.
+          Value best = in[1];
+          Value bestIndex = arith::ConstantIndexOp::create(b, 0);
+          for (unsigned j = 2; j < in.size(); ++j) {
+            Value better = arith::CmpFOp::create(
+                b, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+                in[j], best);
+            best = arith::SelectOp::create(b, better, in[j], best);
+            bestIndex = arith::SelectOp::create(
+                b, better, arith::ConstantIndexOp::create(b, j - 1),
+                bestIndex);
+          }
+          Value zero = arith::ConstantOp::create(
+              b, b.getFloatAttr(in[0].getType(), 0.0));
+          SmallVector<Value> results;
+          for (auto [n, k] : llvm::enumerate(outIndex)) {
+            Value won = arith::CmpIOp::create(
+                b, arith::CmpIPredicate::eq, bestIndex,
+                arith::ConstantIndexOp::create(b, k));
+            Value d = arith::SelectOp::create(b, won, in[0], zero);
+            results.push_back(arith::AddFOp::create(b, o[n], d));
+          }
+          return results;
+        });
+    return;
+  }
+  case StepKind::Transform: {
+    int x = step.ins[0];
+    if (!needs(x))
+      return;
+    Transformation kind = step.transformation;
+    double alpha = step.alpha;
+    kb.elementwise(grad(x), {dy, val(x), y},
+                   [&](ImplicitLocOpBuilder &b, ValueRange in, Value o) {
+                     Value d = transformationDerivative(b, kind, in[1], in[2],
+                                                        alpha);
+                     return addProduct(b, o, {in[0], d});
+                   });
+    return;
+  }
+  }
+}
