@@ -2,6 +2,8 @@
 
 #include "nlogic/Compiler/Pipeline.h"
 #include "nlogic/Conversion/Passes.h"
+#include "nlogic/Dialect/NLogic/IR/Stratification.h"
+#include "nlogic/Dialect/NLogic/IR/ValueShape.h"
 #include "nlogic/Dialect/NLogic/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -83,15 +85,43 @@ void nlogic::registerNLogicPipelines() {
       });
 }
 
-FailureOr<OwningOpRef<ModuleOp>>
+FailureOr<CompiledTemplate>
 nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
   OpBuilder builder(templ.getContext());
-  OwningOpRef<ModuleOp> module = ModuleOp::create(templ.getLoc());
-  builder.setInsertionPointToEnd(module->getBody());
-  builder.clone(*templ);
-  PassManager pm(templ.getContext());
-  buildTemplatePipeline(pm, options);
-  if (failed(pm.run(*module)))
+  CompiledTemplate result;
+  result.module = ModuleOp::create(templ.getLoc());
+  builder.setInsertionPointToEnd(result.module->getBody());
+  auto copy = cast<TemplateOp>(builder.clone(*templ));
+
+  // Shapes first: the runtime lays out its arenas by them.
+  PassManager shapes(templ.getContext());
+  NLogicSpecializeShapesPassOptions shapeOptions;
+  shapeOptions.shapes.assign(options.shapes.begin(), options.shapes.end());
+  shapes.addNestedPass<TemplateOp>(
+      createNLogicSpecializeShapesPass(shapeOptions));
+  if (failed(shapes.run(*result.module)))
     return failure();
-  return module;
+  for (RelationOp rel : copy.getRelations()) {
+    ValueShape s = ValueShape::fromType(rel.getValueType());
+    result.relationShapes.push_back({s.rows(), s.cols()});
+  }
+  for (RuleOp rule : rulesInEvaluationOrder(copy, computeStratification(copy))) {
+    ValueShape s =
+        ValueShape::fromType(rule.getHeadOp().getValue().getType());
+    result.aggregateSizes.push_back(
+        rule.getAggregation() == Aggregation::count ? 1 : s.getNumElements());
+  }
+
+  PassManager pm(templ.getContext());
+  ConvertNLogicToLinalgPassOptions kernels;
+  kernels.prefix = options.prefix;
+  pm.addPass(createConvertNLogicToLinalgPass(kernels));
+  if (!options.stopAtKernels)
+    buildKernelLoweringPipeline(pm);
+  if (failed(pm.run(*result.module)))
+    return failure();
+  if (auto n = result.module->getOperation()->getAttrOfType<IntegerAttr>(
+          options.prefix + ".parameters"))
+    result.numParameters = n.getInt();
+  return result;
 }

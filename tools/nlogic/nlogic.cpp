@@ -14,7 +14,8 @@
 #include "nlogic/Frontend/NeuraLogic/Importer.h"
 #include "nlogic/InitAll.h"
 #include "nlogic/Runtime/Dataset.h"
-#include "nlogic/Runtime/Evaluator.h"
+#include "nlogic/Runtime/CompiledEngine.h"
+#include "nlogic/Runtime/Engine.h"
 #include "nlogic/Runtime/Grounder.h"
 #include "nlogic/Runtime/Training.h"
 
@@ -69,8 +70,10 @@ static cl::opt<std::string> queriesPath("queries",
                                         cl::sub(trainCmd), cl::sub(evalCmd),
                                         cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string>
-    engine("engine", cl::desc("reference (the double-precision oracle)"),
-           cl::init("reference"), cl::sub(trainCmd), cl::sub(evalCmd),
+    engine("engine",
+           cl::desc("compiled (JIT-compiled kernels) | reference (the "
+                    "double-precision oracle)"),
+           cl::init("compiled"), cl::sub(trainCmd), cl::sub(evalCmd),
            cl::sub(groundCmd), cl::cat(category));
 
 static cl::opt<unsigned> epochs("epochs", cl::desc("training epochs"),
@@ -262,6 +265,11 @@ private:
 //===----------------------------------------------------------------------===//
 
 struct Loaded {
+  // Diagnostics of later stages (compilation) still point into the file.
+  llvm::SourceMgr sourceMgr;
+  std::unique_ptr<SourceMgrDiagnosticHandler> handler;
+  OwningOpRef<ModuleOp> module;
+  TemplateOp templ;
   TemplateModel model;
   Dataset dataset;
   std::vector<GroundNetwork> networks;
@@ -270,20 +278,21 @@ struct Loaded {
 
 /// Loads template and data and grounds every sample; exits on error.
 static void loadAndGround(MLIRContext &ctx, Loaded &out) {
-  if (engine != "reference")
-    usageError("--engine " + engine +
-               " is not available yet; use --engine reference");
+  if (engine != "reference" && engine != "compiled")
+    usageError("unknown --engine '" + engine +
+               "' (expected compiled or reference)");
   if (!llvm::sys::fs::exists(examplesPath))
     usageError("cannot read '" + examplesPath + "': no such file");
   if (!queriesPath.empty() && !llvm::sys::fs::exists(queriesPath))
     usageError("cannot read '" + queriesPath + "': no such file");
 
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
-  OwningOpRef<ModuleOp> module = loadTemplate(ctx, sourceMgr);
-  if (!module)
+  out.handler =
+      std::make_unique<SourceMgrDiagnosticHandler>(out.sourceMgr, &ctx);
+  out.module = loadTemplate(ctx, out.sourceMgr);
+  if (!out.module)
     std::exit(1);
-  TemplateOp templ = findTemplate(*module);
+  TemplateOp templ = findTemplate(*out.module);
+  out.templ = templ;
   if (!templ) {
     llvm::WithColor::error(llvm::errs(), "nlogic")
         << templatePath << ": no nlogic.template in the file\n";
@@ -333,18 +342,49 @@ static Parameters initialParameters(const TemplateModel &model) {
   return params;
 }
 
+static std::unique_ptr<Engine> makeEngine(Loaded &data) {
+  if (engine == "reference")
+    return createReferenceEngine(data.model);
+  FailureOr<std::unique_ptr<Engine>> compiled =
+      createCompiledEngine(data.templ, data.model, data.networks);
+  if (failed(compiled)) {
+    llvm::WithColor::note(llvm::errs(), "nlogic")
+        << "the reference engine runs every template: add --engine "
+           "reference\n";
+    std::exit(1);
+  }
+  return std::move(*compiled);
+}
+
+/// Splits the samples into batches of `size` consecutive samples.
+static std::vector<int> addBatches(Engine &e, const Loaded &data, size_t size) {
+  std::vector<int> ids;
+  for (size_t i = 0, n = data.networks.size(); i < n; i += size) {
+    std::vector<const GroundNetwork *> nets;
+    for (size_t j = i; j < std::min(n, i + size); ++j)
+      nets.push_back(&data.networks[j]);
+    ids.push_back(e.addBatch(nets));
+  }
+  return ids;
+}
+
+/// Samples per batch when only evaluating (results do not depend on it).
+static constexpr size_t kEvalBatch = 256;
+
 /// Evaluates every sample: outputs and targets per query.
-static void evaluateAll(const Loaded &data, const Parameters &params,
+static void evaluateAll(Engine &e, const Loaded &data,
+                        const Parameters &params,
                         std::vector<Tensor> &outputs,
                         std::vector<Tensor> &targets) {
-  Evaluator evaluator(data.model);
-  for (auto [sample, net] : llvm::zip(data.dataset.samples, data.networks)) {
-    std::vector<Tensor> out = evaluator.forward(net, params);
-    for (auto [q, o] : llvm::zip(sample.queries, out)) {
-      outputs.push_back(o);
-      targets.push_back(q.target);
+  size_t sample = 0;
+  for (int b : addBatches(e, data, kEvalBatch))
+    for (std::vector<Tensor> &out : e.forward(b, params)) {
+      for (auto [q, o] : llvm::zip(data.dataset.samples[sample].queries, out)) {
+        outputs.push_back(o);
+        targets.push_back(q.target);
+      }
+      ++sample;
     }
-  }
 }
 
 static int runTrain(MLIRContext &ctx) {
@@ -370,7 +410,7 @@ static int runTrain(MLIRContext &ctx) {
   loadAndGround(ctx, data);
   Parameters params = initialParameters(data.model);
   Optimizer optimizer(kind, learningRate, data.model);
-  Evaluator evaluator(data.model);
+  std::unique_ptr<Engine> eng = makeEngine(data);
   std::vector<Tensor> grads;
   auto zeroGrads = [&]() {
     grads.clear();
@@ -379,32 +419,33 @@ static int runTrain(MLIRContext &ctx) {
   };
   zeroGrads();
 
+  // Batches are consecutive samples in file order: laid out once, reused
+  // every epoch.
+  std::vector<int> batches = addBatches(*eng, data, batchSize);
   Progress progress;
   size_t total = data.dataset.samples.size();
   for (unsigned epoch = 1; epoch <= epochs; ++epoch) {
     auto start = std::chrono::steady_clock::now();
     std::vector<Tensor> outputs, targets;
-    unsigned inBatch = 0;
-    for (size_t i = 0; i < total; ++i) {
-      const Sample &sample = data.dataset.samples[i];
-      const GroundNetwork &net = data.networks[i];
-      std::vector<Tensor> out = evaluator.forward(net, params);
-      std::vector<Tensor> dOut;
-      for (auto [q, o] : llvm::zip(sample.queries, out)) {
-        Tensor d;
-        lossAndGrad(loss, o, q.target, d);
-        dOut.push_back(d);
-        outputs.push_back(o);
-        targets.push_back(q.target);
+    size_t sample = 0;
+    for (int b : batches) {
+      std::vector<std::vector<Tensor>> out = eng->forward(b, params);
+      std::vector<std::vector<Tensor>> dOut;
+      for (const std::vector<Tensor> &o : out) {
+        const Sample &s = data.dataset.samples[sample++];
+        std::vector<Tensor> d;
+        for (auto [q, v] : llvm::zip(s.queries, o)) {
+          lossAndGrad(loss, v, q.target, d.emplace_back());
+          outputs.push_back(v);
+          targets.push_back(q.target);
+        }
+        dOut.push_back(std::move(d));
       }
-      evaluator.backward(net, params, dOut, grads);
-      if (++inBatch == batchSize || i + 1 == total) {
-        optimizer.step(params, grads, &evaluator.usedWeights());
-        evaluator.clearUsedWeights();
-        zeroGrads();
-        inBatch = 0;
-      }
-      progress.sample(epoch, i + 1, total);
+      eng->backward(b, params, dOut, grads);
+      optimizer.step(params, grads, &eng->usedWeights());
+      eng->clearUsedWeights();
+      zeroGrads();
+      progress.sample(epoch, sample, total);
     }
     double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -414,7 +455,7 @@ static int runTrain(MLIRContext &ctx) {
   }
 
   std::vector<Tensor> outputs, targets;
-  evaluateAll(data, params, outputs, targets);
+  evaluateAll(*eng, data, params, outputs, targets);
   Metrics final = computeMetrics(loss, outputs, targets);
   llvm::outs() << llvm::format("trained %u epochs on %zu samples: loss %.6f  "
                                "accuracy %.4f  mse %.6f",
@@ -440,19 +481,18 @@ static int runEval(MLIRContext &ctx) {
   Loaded data;
   loadAndGround(ctx, data);
   Parameters params = initialParameters(data.model);
-  Evaluator evaluator(data.model);
+  std::unique_ptr<Engine> eng = makeEngine(data);
   std::vector<Tensor> outputs, targets;
-  for (auto [i, sample] : llvm::enumerate(data.dataset.samples)) {
-    std::vector<Tensor> out = evaluator.forward(data.networks[i], params);
-    for (auto [q, o] : llvm::zip(sample.queries, out)) {
-      outputs.push_back(o);
-      targets.push_back(q.target);
-      if (json)
+  evaluateAll(*eng, data, params, outputs, targets);
+  if (json) {
+    size_t k = 0;
+    for (auto [i, sample] : llvm::enumerate(data.dataset.samples))
+      for (const Query &q : sample.queries) {
         llvm::outs() << "{\"sample\": " << i << ", \"query\": "
                      << llvm::formatv("{0}", llvm::json::Value(q.text))
                      << ", \"target\": " << valueJson(q.target)
-                     << ", \"output\": " << valueJson(o) << "}\n";
-    }
+                     << ", \"output\": " << valueJson(outputs[k++]) << "}\n";
+      }
   }
   if (!json) {
     Metrics m = computeMetrics(loss, outputs, targets);
@@ -531,6 +571,9 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext ctx(registry);
+  // Diagnostics point at the template source; the op dump would only add
+  // noise for users.
+  ctx.printOpOnDiagnostic(false);
   ctx.loadAllAvailableDialects();
 
   if (trainCmd)

@@ -39,11 +39,24 @@ struct CompileOptions {
   bool stopAtKernels = false;
 };
 
-/// Compiles a copy of `templ` into a new module in the LLVM dialect (or
-/// kernels). Diagnostics go to the context's handler; the template itself
-/// is not modified.
-FailureOr<OwningOpRef<ModuleOp>> compileTemplate(TemplateOp templ,
-                                                 const CompileOptions &options);
+struct CompiledTemplate {
+  /// The kernels, in the LLVM dialect (or before lowering, with
+  /// `stopAtKernels`).
+  OwningOpRef<ModuleOp> module;
+  /// The static shape of every relation, in declaration order (rows and
+  /// columns; a vector is a column).
+  std::vector<std::pair<int64_t, int64_t>> relationShapes;
+  /// Elements of each rule's aggregated value (before its head weight), for
+  /// the rules in evaluation order.
+  std::vector<int64_t> aggregateSizes;
+  /// Elements of the parameter arena.
+  int64_t numParameters = 0;
+};
+
+/// Compiles a copy of `templ`. Diagnostics go to the context's handler;
+/// the template itself is not modified.
+FailureOr<CompiledTemplate> compileTemplate(TemplateOp templ,
+                                            const CompileOptions &options);
 
 } // namespace mlir::nlogic
 

@@ -1,0 +1,60 @@
+//===- Engine.h - evaluating batches of ground networks -----------*- C++
+//-*-===//
+//
+// What the training loop and the CLI see of an engine: batches of grounded
+// samples are prepared once and then evaluated (and differentiated) as
+// often as needed with changing weights. Two engines implement it:
+//
+// * the reference engine, the double-precision oracle (Evaluator.h), one
+//   sample at a time;
+// * the compiled engine (CompiledEngine.h), which runs the template's JIT-
+//   compiled kernels over a whole batch at once.
+//
+// Both give the same numbers; the differential tests hold them to it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NLOGIC_RUNTIME_ENGINE_H
+#define NLOGIC_RUNTIME_ENGINE_H
+
+#include "nlogic/Runtime/Evaluator.h"
+
+#include <memory>
+
+namespace mlir::nlogic::runtime {
+
+class Engine {
+public:
+  virtual ~Engine() = default;
+
+  /// Prepares `nets` (which must outlive the engine) as one batch; returns
+  /// its id.
+  virtual int addBatch(ArrayRef<const GroundNetwork *> nets) = 0;
+
+  /// The value of every query of every sample of the batch (a 1x1 zero for
+  /// a query the grounding did not derive).
+  virtual std::vector<std::vector<Tensor>> forward(int batch,
+                                                   const Parameters &params) =
+      0;
+
+  /// After forward(batch) with the same parameters: adds dLoss/dWeight
+  /// into `grads`, given dLoss/dOutput per sample and query.
+  virtual void backward(int batch, const Parameters &params,
+                        const std::vector<std::vector<Tensor>> &dOutputs,
+                        std::vector<Tensor> &grads) = 0;
+
+  /// Weights the batches differentiated since clearUsedWeights() depend on
+  /// (an optimizer step leaves the others alone, as NeuraLogic does).
+  virtual const std::vector<bool> &usedWeights() const = 0;
+  virtual void clearUsedWeights() = 0;
+
+  /// Short name for reports: "reference" or "compiled".
+  virtual llvm::StringRef name() const = 0;
+};
+
+/// The reference evaluator behind the Engine interface.
+std::unique_ptr<Engine> createReferenceEngine(const TemplateModel &model);
+
+} // namespace mlir::nlogic::runtime
+
+#endif // NLOGIC_RUNTIME_ENGINE_H
