@@ -30,6 +30,8 @@ config.substitutions.append(
     ("%examples", os.path.join(os.path.dirname(config.test_source_root),
                                "examples")))
 
+config.substitutions.append(("%python", config.python_executable or "python3"))
+
 tool_dirs = [config.nlogic_tools_dir, config.llvm_tools_dir]
 tools = ["nlogic", "nlogic-opt", "nlogic-translate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

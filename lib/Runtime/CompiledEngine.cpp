@@ -27,6 +27,7 @@
 
 #include <cstring>
 #include <map>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::nlogic;
@@ -38,13 +39,16 @@ using Arena = StridedMemRefType<double, 1>;
 using IndexArena = StridedMemRefType<int32_t, 1>;
 
 // The C interface of the kernels (`_mlir_ciface_<prefix>_...`).
+// `n` counts segments, or softmax groups for a softmax rule.
 using RuleForwardFn = void (*)(Arena *values, Arena *acc, Arena *aggs,
                                Arena *params, IndexArena *segments,
-                               IndexArena *index, int64_t numSegments);
+                               IndexArena *index, IndexArena *groups,
+                               int64_t n);
 using RuleBackwardFn = void (*)(Arena *values, Arena *acc, Arena *aggs,
                                 Arena *params, Arena *dvalues, Arena *dacc,
                                 Arena *grads, IndexArena *segments,
-                                IndexArena *index, int64_t numSegments);
+                                IndexArena *index, IndexArena *groups,
+                                int64_t n);
 using RelationForwardFn = void (*)(Arena *values, Arena *acc, Arena *params,
                                    IndexArena *atoms, int64_t n);
 using RelationBackwardFn = void (*)(Arena *values, Arena *acc, Arena *params,
@@ -55,26 +59,46 @@ template <typename T> StridedMemRefType<T, 1> descriptor(std::vector<T> &v) {
   return {v.data(), v.data(), 0, {int64_t(v.size())}, {1}};
 }
 
+/// `count` records of `width` elements from record `first` on.
+template <typename T>
+StridedMemRefType<T, 1> descriptor(std::vector<T> &v, int64_t first,
+                                   int64_t count, int64_t width) {
+  T *data = v.data() + first * width;
+  return {data, data, 0, {count * width}, {1}};
+}
+
 struct RuleTable {
   std::vector<int32_t> segments; // begin, end, head offset, aggregate offset
   std::vector<int32_t> index;    // body atom offsets, one row per ground rule
+  std::vector<int32_t> groups;   // softmax: first and end segment per group
   int64_t numSegments = 0;
   int32_t numRows = 0;
+  /// Recursive rules: segments of recursion level L are
+  /// [levelStart[L-1], levelStart[L]).
+  std::vector<int64_t> levelStart;
 };
 
 struct Batch {
   std::vector<double> values, acc, aggs, dvalues, dacc;
   std::vector<RuleTable> rules;                    // per rule
   std::vector<std::vector<int32_t>> derivedAtoms; // per relation
+  /// Recursive relations: atoms of level L are
+  /// derivedAtoms[levelStart[L-1], levelStart[L]).
+  std::vector<std::vector<int64_t>> relationLevelStart;
+  std::vector<int> componentLevels; // per schedule step: recursion depth
   std::vector<std::pair<int32_t, int>> weightFacts; // value offset, weight
   /// Per sample, per query: value offset (or -1) and relation.
   std::vector<std::vector<std::pair<int64_t, int>>> queries;
   std::vector<bool> used;
 };
 
+/// The rules and the relations of one strongly connected component of the
+/// relation graph, run together; a recursive component runs level by level
+/// (an atom's level is one more than that of the atoms of the component it
+/// depends on).
 struct Step {
-  bool isRule;
-  int id; // rule or relation index
+  std::vector<int> rules, relations;
+  bool recursive = false;
 };
 
 class CompiledEngine : public Engine {
@@ -176,35 +200,43 @@ LogicalResult CompiledEngine::link(std::string &error) {
     relationBackward[j] = reinterpret_cast<RelationBackwardFn>(b);
   }
 
-  // Dependency order: a rule runs once every derived relation it reads is
-  // final; a relation is final once all its rules ran.
-  std::vector<int> pendingRules(model.relations.size(), 0);
-  for (const RuleModel &rule : model.rules)
-    ++pendingRules[rule.head];
-  std::vector<bool> ruleDone(numRules, false), relDone(model.relations.size());
+  // Components in dependency order: one runs once every derived relation
+  // its rules read outside itself is final.
+  std::map<int, Step> components;
+  for (auto [k, rule] : llvm::enumerate(model.rules)) {
+    Step &c = components[model.relations[rule.head].component];
+    c.rules.push_back(k);
+    c.recursive |= rule.recursive;
+  }
+  for (auto [j, rel] : llvm::enumerate(model.relations))
+    if (rel.derived)
+      components[rel.component].relations.push_back(j);
+  std::vector<bool> relDone(model.relations.size());
   for (size_t j = 0; j < model.relations.size(); ++j)
     relDone[j] = !model.relations[j].derived;
-  size_t done = 0;
-  while (done < numRules) {
+  while (!components.empty()) {
     bool progress = false;
-    for (size_t k = 0; k < numRules; ++k) {
-      if (ruleDone[k])
+    for (auto it = components.begin(); it != components.end();) {
+      int id = it->first;
+      Step &c = it->second;
+      bool ready = llvm::all_of(c.rules, [&](int k) {
+        return llvm::all_of(model.rules[k].atoms, [&](const BodyAtom &a) {
+          return relDone[a.relation] ||
+                 model.relations[a.relation].component == id;
+        });
+      });
+      if (!ready) {
+        ++it;
         continue;
-      const RuleModel &rule = model.rules[k];
-      if (!llvm::all_of(rule.atoms,
-                        [&](const BodyAtom &a) { return relDone[a.relation]; }))
-        continue;
-      schedule.push_back({true, int(k)});
-      ruleDone[k] = true;
-      ++done;
-      progress = true;
-      if (--pendingRules[rule.head] == 0) {
-        schedule.push_back({false, rule.head});
-        relDone[rule.head] = true;
       }
+      for (int j : c.relations)
+        relDone[j] = true;
+      schedule.push_back(std::move(c));
+      it = components.erase(it);
+      progress = true;
     }
     if (!progress) {
-      error = "the rules are recursive; the compiled engine cannot order them";
+      error = "the compiled engine cannot order the template's components";
       return failure();
     }
   }
@@ -217,12 +249,15 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   std::map<const GroundGraph *, std::vector<int64_t>> offsets;
   // (graph, atom) in placement order.
   std::vector<std::pair<const GroundGraph *, int>> placed;
+  std::vector<const GroundGraph *> graphs;
   int64_t next = 0;
   for (const GroundNetwork *net : nets) {
     const GroundGraph *graph = net->graph.get();
     std::vector<int64_t> &offs = offsets[graph];
-    if (offs.empty())
+    if (offs.empty()) {
       offs.assign(graph->atoms.size(), -1);
+      graphs.push_back(graph);
+    }
     for (int a : net->order) {
       if (offs[a] >= 0)
         continue;
@@ -249,7 +284,55 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   batch.rules.resize(model.rules.size());
   batch.used.assign(model.weights.size(), false);
 
+  // Recursion levels of the atoms of recursive relations, in placement
+  // order (which puts dependencies first).
+  std::map<const GroundGraph *, std::vector<int>> levels;
+  for (const GroundGraph *g : graphs)
+    levels[g].assign(g->atoms.size(), 0);
+  for (const auto &[g, a] : placed) {
+    const GroundGraph *graph = g;
+    const GroundAtom &atom = graph->atoms[a];
+    int comp = model.relations[atom.relation].component;
+    bool recursive = llvm::any_of(atom.groundRules, [&](int gr) {
+      return model.rules[graph->rules[gr].rule].recursive;
+    });
+    if (atom.groundRules.empty() || !recursive)
+      continue;
+    int level = 1;
+    for (int gr : atom.groundRules)
+      for (int b : graph->rules[gr].body)
+        if (model.relations[graph->atoms[b].relation].component == comp)
+          level = std::max(level, levels[graph][b] + 1);
+    levels[graph][a] = level;
+  }
+
   int64_t aggNext = 0;
+  std::vector<std::vector<int>> segmentLevels(model.rules.size());
+  // One segment: the ground rules of `atom` for rule k (consecutive, since
+  // an atom's ground rules are grouped by rule).
+  auto addSegment = [&](const GroundGraph *graph, int a, int k) {
+    const GroundAtom &atom = graph->atoms[a];
+    RuleTable &table = batch.rules[k];
+    int32_t begin = table.numRows, rows = 0;
+    for (int gr : atom.groundRules) {
+      if (graph->rules[gr].rule != k)
+        continue;
+      ++rows;
+      // Atoms outside the reached order only join (hidden literals): the
+      // kernels never read their values.
+      for (int b : graph->rules[gr].body)
+        table.index.push_back(
+            int32_t(std::max<int64_t>(0, offsets[graph][b])));
+    }
+    table.numRows += rows;
+    table.segments.insert(table.segments.end(),
+                          {begin, begin + rows, int32_t(offsets[graph][a]),
+                           int32_t(aggNext)});
+    segmentLevels[k].push_back(levels[graph][a]);
+    aggNext += aggregateSizes[k];
+    ++table.numSegments;
+  };
+
   for (auto [graph, a] : placed) {
     const GroundAtom &atom = graph->atoms[a];
     int64_t off = offsets[graph][a];
@@ -274,28 +357,93 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     batch.derivedAtoms[r].push_back(int32_t(off));
     if (model.relations[r].offsetWeight >= 0)
       batch.used[model.relations[r].offsetWeight] = true;
-    // Ground rules are grouped by rule: one segment per run.
-    const std::vector<int> &grs = atom.groundRules;
-    for (size_t i = 0; i < grs.size();) {
-      int k = graph->rules[grs[i]].rule;
-      RuleTable &table = batch.rules[k];
-      int32_t begin = table.numRows;
-      int32_t rows = 0;
-      for (; i < grs.size() && graph->rules[grs[i]].rule == k; ++i, ++rows)
-        for (int b : graph->rules[grs[i]].body) {
-          // Atoms outside the reached order only join (hidden literals):
-          // the kernels never read their values.
-          table.index.push_back(int32_t(std::max<int64_t>(0, offsets[graph][b])));
-        }
-      table.numRows += rows;
-      table.segments.insert(table.segments.end(),
-                            {begin, begin + rows, int32_t(off),
-                             int32_t(aggNext)});
-      aggNext += aggregateSizes[k];
-      ++table.numSegments;
+    int last = -1;
+    for (int gr : atom.groundRules) {
+      int k = graph->rules[gr].rule;
+      if (k == last || model.rules[k].aggregation == Aggregation::softmax)
+        continue;
+      last = k;
+      addSegment(graph, a, k);
     }
   }
+
+  // Softmax rules: the members of each group are consecutive segments.
+  for (auto [k, rule] : llvm::enumerate(model.rules)) {
+    if (rule.aggregation != Aggregation::softmax)
+      continue;
+    RuleTable &table = batch.rules[k];
+    for (const GroundGraph *graph : graphs)
+      for (const SoftmaxGroup &group : graph->groups) {
+        if (group.rule != int(k))
+          continue;
+        auto isPlaced = [&](int m) { return offsets[graph][m] >= 0; };
+        if (llvm::none_of(group.members, isPlaced))
+          continue;
+        if (!llvm::all_of(group.members, isPlaced)) {
+          error = "a softmax group is only partly reached by the queries";
+          return failure();
+        }
+        int32_t first = table.numSegments;
+        for (int m : group.members)
+          addSegment(graph, m, k);
+        table.groups.insert(table.groups.end(),
+                            {first, int32_t(table.numSegments)});
+      }
+  }
   batch.aggs.assign(aggNext, 0.0);
+
+  // Recursive components run level by level: order their segments and
+  // atoms by level.
+  batch.relationLevelStart.resize(model.relations.size());
+  for (const Step &step : schedule) {
+    int maxLevel = 1;
+    if (step.recursive) {
+      for (int k : step.rules)
+        for (int l : segmentLevels[k])
+          maxLevel = std::max(maxLevel, l);
+      for (int k : step.rules) {
+        RuleTable &t = batch.rules[k];
+        std::vector<int64_t> order(t.numSegments);
+        std::iota(order.begin(), order.end(), 0);
+        // By level, then in placement order (std::sort with the index as
+        // tie-break: a stable order without a temporary buffer).
+        llvm::sort(order, [&](int64_t x, int64_t y) {
+          return std::make_pair(segmentLevels[k][x], x) <
+                 std::make_pair(segmentLevels[k][y], y);
+        });
+        std::vector<int32_t> sorted;
+        for (int64_t i : order)
+          sorted.insert(sorted.end(), t.segments.begin() + 4 * i,
+                        t.segments.begin() + 4 * i + 4);
+        t.segments = std::move(sorted);
+        t.levelStart.assign(maxLevel + 1, 0);
+        for (int l : segmentLevels[k])
+          ++t.levelStart[l];
+        for (int l = 1; l <= maxLevel; ++l)
+          t.levelStart[l] += t.levelStart[l - 1];
+      }
+      for (int j : step.relations) {
+        std::vector<int32_t> &atoms = batch.derivedAtoms[j];
+        // Offsets grow in placement order: (level, offset) is stable.
+        std::vector<std::pair<int, int32_t>> byLevel;
+        for (auto [graph, a] : placed)
+          if (graph->atoms[a].relation == j &&
+              !graph->atoms[a].groundRules.empty())
+            byLevel.push_back({levels[graph][a], int32_t(offsets[graph][a])});
+        llvm::sort(byLevel);
+        atoms.clear();
+        std::vector<int64_t> &starts = batch.relationLevelStart[j];
+        starts.assign(maxLevel + 1, 0);
+        for (auto [l, off] : byLevel) {
+          atoms.push_back(off);
+          ++starts[l];
+        }
+        for (int l = 1; l <= maxLevel; ++l)
+          starts[l] += starts[l - 1];
+      }
+    }
+    batch.componentLevels.push_back(maxLevel);
+  }
 
   // The weights each batch depends on.
   for (auto [k, table] : llvm::enumerate(batch.rules)) {
@@ -321,6 +469,29 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   return int(batches.size() - 1);
 }
 
+/// The records of recursion level `level` (all of them without levels).
+static std::pair<int64_t, int64_t>
+levelRange(const std::vector<int64_t> &starts, int level, int64_t total) {
+  if (starts.empty())
+    return {0, total};
+  return {starts[level - 1], starts[level] - starts[level - 1]};
+}
+
+/// Segments [first, first + count) of rule table `t`, as the kernel
+/// arguments (for a softmax rule, all of its groups).
+struct RuleCall {
+  StridedMemRefType<int32_t, 1> segments, index, groups;
+  int64_t n;
+};
+static RuleCall ruleCall(RuleTable &t, bool softmax, int64_t first,
+                         int64_t count) {
+  if (softmax)
+    return {descriptor(t.segments), descriptor(t.index), descriptor(t.groups),
+            int64_t(t.groups.size() / 2)};
+  return {descriptor(t.segments, first, count, 4), descriptor(t.index),
+          descriptor(t.groups), count};
+}
+
 std::vector<std::vector<Tensor>>
 CompiledEngine::forward(int id, const Parameters &params) {
   Batch &batch = batches[id];
@@ -334,22 +505,29 @@ CompiledEngine::forward(int id, const Parameters &params) {
 
   Arena values = descriptor(batch.values), acc = descriptor(batch.acc),
         aggs = descriptor(batch.aggs), ps = descriptor(flatParams);
-  for (Step step : schedule) {
-    if (step.isRule) {
-      RuleTable &t = batch.rules[step.id];
-      if (t.numSegments == 0)
-        continue;
-      IndexArena segs = descriptor(t.segments), index = descriptor(t.index);
-      ruleForward[step.id](&values, &acc, &aggs, &ps, &segs, &index,
-                           t.numSegments);
-    } else {
-      std::vector<int32_t> &atoms = batch.derivedAtoms[step.id];
-      if (atoms.empty())
-        continue;
-      IndexArena as = descriptor(atoms);
-      relationForward[step.id](&values, &acc, &ps, &as, atoms.size());
+  for (auto [step, levels] : llvm::zip(schedule, batch.componentLevels))
+    for (int level = 1; level <= levels; ++level) {
+      for (int k : step.rules) {
+        RuleTable &t = batch.rules[k];
+        auto [first, count] = levelRange(t.levelStart, level, t.numSegments);
+        if (count == 0)
+          continue;
+        RuleCall c = ruleCall(
+            t, model.rules[k].aggregation == Aggregation::softmax, first,
+            count);
+        ruleForward[k](&values, &acc, &aggs, &ps, &c.segments, &c.index,
+                       &c.groups, c.n);
+      }
+      for (int j : step.relations) {
+        std::vector<int32_t> &atoms = batch.derivedAtoms[j];
+        auto [first, count] = levelRange(batch.relationLevelStart[j], level,
+                                         atoms.size());
+        if (count == 0)
+          continue;
+        IndexArena as = descriptor(atoms, first, count, 1);
+        relationForward[j](&values, &acc, &ps, &as, count);
+      }
     }
-  }
 
   std::vector<std::vector<Tensor>> outputs;
   for (const auto &qs : batch.queries) {
@@ -393,23 +571,31 @@ void CompiledEngine::backward(int id, const Parameters &params,
         aggs = descriptor(batch.aggs), ps = descriptor(flatParams),
         dvalues = descriptor(batch.dvalues), dacc = descriptor(batch.dacc),
         gs = descriptor(flatGrads);
-  for (Step step : llvm::reverse(schedule)) {
-    if (step.isRule) {
-      RuleTable &t = batch.rules[step.id];
-      if (t.numSegments == 0)
-        continue;
-      IndexArena segs = descriptor(t.segments), index = descriptor(t.index);
-      ruleBackward[step.id](&values, &acc, &aggs, &ps, &dvalues, &dacc, &gs,
-                            &segs, &index, t.numSegments);
-    } else {
-      std::vector<int32_t> &atoms = batch.derivedAtoms[step.id];
-      if (atoms.empty())
-        continue;
-      IndexArena as = descriptor(atoms);
-      relationBackward[step.id](&values, &acc, &ps, &dvalues, &dacc, &gs, &as,
-                                atoms.size());
+  for (auto [step, levels] : llvm::reverse(
+           llvm::zip(schedule, batch.componentLevels)))
+    for (int level = levels; level >= 1; --level) {
+      for (int j : llvm::reverse(step.relations)) {
+        std::vector<int32_t> &atoms = batch.derivedAtoms[j];
+        auto [first, count] = levelRange(batch.relationLevelStart[j], level,
+                                         atoms.size());
+        if (count == 0)
+          continue;
+        IndexArena as = descriptor(atoms, first, count, 1);
+        relationBackward[j](&values, &acc, &ps, &dvalues, &dacc, &gs, &as,
+                            count);
+      }
+      for (int k : llvm::reverse(step.rules)) {
+        RuleTable &t = batch.rules[k];
+        auto [first, count] = levelRange(t.levelStart, level, t.numSegments);
+        if (count == 0)
+          continue;
+        RuleCall c = ruleCall(
+            t, model.rules[k].aggregation == Aggregation::softmax, first,
+            count);
+        ruleBackward[k](&values, &acc, &aggs, &ps, &dvalues, &dacc, &gs,
+                        &c.segments, &c.index, &c.groups, c.n);
+      }
     }
-  }
   for (auto [off, w] : batch.weightFacts)
     for (int64_t e = 0, n = params[w].size(); e < n; ++e)
       flatGrads[paramOffsets[w] + e] += batch.dvalues[off + e];
@@ -435,9 +621,10 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
   // Shapes of the data relations, from the facts the samples reach.
   size_t numDeclared = llvm::range_size(templ.getRelations());
   std::map<int, std::pair<int64_t, int64_t>> factShapes;
+  // Every fact of the samples counts, reached by a query or not: the
+  // kernels are compiled once for all of them.
   for (const GroundNetwork &net : nets)
-    for (int a : net.order) {
-      const GroundAtom &atom = net.atoms()[a];
+    for (const GroundAtom &atom : net.atoms()) {
       if (!atom.groundRules.empty() || atom.factWeight >= 0 ||
           atom.relation >= int(numDeclared))
         continue;

@@ -4,6 +4,7 @@
 //   nlogic train  TEMPLATE --examples F [--queries F] [training options]
 //   nlogic eval   TEMPLATE --examples F [--queries F] [--weights W] [--json]
 //   nlogic ground TEMPLATE --examples F [--queries F] [--dot OUT] [--stats]
+//   nlogic check  TEMPLATE --examples F [--queries F] [--epochs N]
 //
 // TEMPLATE is nlogic IR (.mlir) or NeuraLogic text (.txt). Bad input files
 // report `file:line:col: error:` and exit 1; bad command lines and missing
@@ -52,55 +53,58 @@ static cl::SubCommand trainCmd("train", "Train a template's weights");
 static cl::SubCommand evalCmd("eval", "Evaluate a template on samples");
 static cl::SubCommand groundCmd("ground",
                                 "Ground a template and report its network");
+static cl::SubCommand
+    checkCmd("check", "Differential test: run both engines on the samples and "
+                      "compare outputs, gradients and trained weights");
 
 static cl::OptionCategory category("nlogic options");
 
 static cl::opt<std::string> templatePath(cl::Positional, cl::Required,
                                          cl::desc("<template .mlir|.txt>"),
-                                         cl::sub(trainCmd), cl::sub(evalCmd),
+                                         cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
                                          cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string> examplesPath("examples", cl::Required,
                                          cl::desc("NeuraLogic examples file"),
                                          cl::value_desc("file"),
-                                         cl::sub(trainCmd), cl::sub(evalCmd),
+                                         cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
                                          cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string> queriesPath("queries",
                                         cl::desc("NeuraLogic queries file"),
                                         cl::value_desc("file"),
-                                        cl::sub(trainCmd), cl::sub(evalCmd),
+                                        cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
                                         cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string>
     engine("engine",
            cl::desc("compiled (JIT-compiled kernels) | reference (the "
                     "double-precision oracle)"),
-           cl::init("compiled"), cl::sub(trainCmd), cl::sub(evalCmd),
+           cl::init("compiled"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
            cl::sub(groundCmd), cl::cat(category));
 
 static cl::opt<unsigned> epochs("epochs", cl::desc("training epochs"),
-                                cl::init(100), cl::sub(trainCmd),
+                                cl::init(100), cl::sub(trainCmd), cl::sub(checkCmd),
                                 cl::cat(category));
 static cl::opt<std::string> optimizerName("optimizer", cl::desc("sgd | adam"),
-                                          cl::init("adam"), cl::sub(trainCmd),
+                                          cl::init("adam"), cl::sub(trainCmd), cl::sub(checkCmd),
                                           cl::cat(category));
 static cl::opt<double> learningRate("lr", cl::desc("learning rate"),
-                                    cl::init(0.1), cl::sub(trainCmd),
+                                    cl::init(0.1), cl::sub(trainCmd), cl::sub(checkCmd),
                                     cl::cat(category));
 static cl::opt<std::string>
     lossName("loss", cl::desc("mse | crossentropy | softentropy"),
-             cl::init("mse"), cl::sub(trainCmd), cl::sub(evalCmd),
+             cl::init("mse"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
              cl::cat(category));
 static cl::opt<unsigned>
     batchSize("batch-size",
               cl::desc("samples per update (1 = online, in file order)"),
-              cl::init(1), cl::sub(trainCmd), cl::cat(category));
+              cl::init(1), cl::sub(trainCmd), cl::sub(checkCmd), cl::cat(category));
 static cl::opt<uint64_t> seed("seed", cl::desc("weight initialisation seed"),
-                              cl::init(1), cl::sub(trainCmd), cl::sub(evalCmd),
+                              cl::init(1), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
                               cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string>
     initName("init",
              cl::desc("default initialiser: uniform | normal | glorot | he | "
                       "constant | longtail"),
-             cl::init("uniform"), cl::sub(trainCmd), cl::sub(evalCmd),
+             cl::init("uniform"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
              cl::cat(category));
 static cl::opt<std::string> savePath("save",
                                      cl::desc("write the trained weights"),
@@ -108,8 +112,13 @@ static cl::opt<std::string> savePath("save",
                                      cl::cat(category));
 static cl::opt<std::string>
     weightsPath("weights", cl::desc("start from these weights (from --save)"),
-                cl::value_desc("file"), cl::sub(trainCmd), cl::sub(evalCmd),
+                cl::value_desc("file"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
                 cl::cat(category));
+static cl::opt<double> tolerance(
+    "tolerance",
+    cl::desc("largest difference check accepts, relative to the largest "
+             "magnitude among the compared outputs, gradients or weights"),
+    cl::init(1e-9), cl::sub(checkCmd), cl::cat(category));
 static cl::opt<bool> json("json", cl::desc("one JSON object per query"),
                           cl::sub(evalCmd), cl::cat(category));
 static cl::opt<std::string> dotPath("dot", cl::desc("write the network as DOT"),
@@ -127,17 +136,17 @@ static cl::opt<std::string> ruleTransformation(
     "rule-transformation",
     cl::desc("default rule transformation of .txt templates (PyNeuraLogic "
              "0.9: identity; NeuraLogic: tanh)"),
-    cl::init("identity"), cl::sub(trainCmd), cl::sub(evalCmd),
+    cl::init("identity"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
     cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string> relationTransformation(
     "relation-transformation",
     cl::desc("default relation transformation of .txt templates"),
-    cl::init("identity"), cl::sub(trainCmd), cl::sub(evalCmd),
+    cl::init("identity"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
     cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string>
     ruleAggregation("aggregation",
                     cl::desc("default rule aggregation of .txt templates"),
-                    cl::init("avg"), cl::sub(trainCmd), cl::sub(evalCmd),
+                    cl::init("avg"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
                     cl::sub(groundCmd), cl::cat(category));
 
 /// Usage errors: one clear line, exit 2.
@@ -342,6 +351,15 @@ static Parameters initialParameters(const TemplateModel &model) {
   return params;
 }
 
+static OptimizerKind parseOptimizer() {
+  if (optimizerName == "sgd")
+    return OptimizerKind::SGD;
+  if (optimizerName != "adam")
+    usageError("unknown --optimizer '" + optimizerName +
+               "' (expected sgd or adam)");
+  return OptimizerKind::Adam;
+}
+
 static std::unique_ptr<Engine> makeEngine(Loaded &data) {
   if (engine == "reference")
     return createReferenceEngine(data.model);
@@ -389,14 +407,7 @@ static void evaluateAll(Engine &e, const Loaded &data,
 
 static int runTrain(MLIRContext &ctx) {
   Loss loss = parseLoss();
-  OptimizerKind kind;
-  if (optimizerName == "sgd")
-    kind = OptimizerKind::SGD;
-  else if (optimizerName == "adam")
-    kind = OptimizerKind::Adam;
-  else
-    usageError("unknown --optimizer '" + optimizerName +
-               "' (expected sgd or adam)");
+  OptimizerKind kind = parseOptimizer();
   if (batchSize == 0)
     usageError("--batch-size must be at least 1");
   if (!savePath.empty()) {
@@ -555,6 +566,148 @@ static int runGround(MLIRContext &ctx) {
   return 0;
 }
 
+/// Compares tensors of one kind (all outputs, all gradients): the largest
+/// absolute difference relative to the largest magnitude among the
+/// reference tensors. Round-off is relative to the large values flowing
+/// through a network, so a gradient that is zero up to 1e-18 in both
+/// engines is not a disagreement. A shape mismatch is infinitely different.
+class Comparison {
+public:
+  void add(const Tensor &ref, const Tensor &other, llvm::StringRef name) {
+    ++count;
+    if (!ref.sameShape(other)) {
+      diff = INFINITY;
+      worst = name.str() + ": shapes differ";
+      return;
+    }
+    for (auto [a, b] : llvm::zip(ref.data, other.data)) {
+      scale = std::max(scale, std::fabs(a));
+      if (std::fabs(a - b) > diff) {
+        diff = std::fabs(a - b);
+        worst = name.str() + ": reference " + ref.str() + ", compiled " +
+                other.str();
+      }
+    }
+  }
+  double relative() const { return diff / std::max(scale, 1e-300); }
+  size_t count = 0;
+  std::string worst;
+
+private:
+  double diff = 0, scale = 0;
+};
+
+static int runCheck(MLIRContext &ctx) {
+  Loss loss = parseLoss();
+  OptimizerKind kind = parseOptimizer();
+  Loaded data;
+  loadAndGround(ctx, data);
+  Parameters params = initialParameters(data.model);
+  std::unique_ptr<Engine> reference = createReferenceEngine(data.model);
+  FailureOr<std::unique_ptr<Engine>> compiled =
+      createCompiledEngine(data.templ, data.model, data.networks);
+  if (failed(compiled))
+    return 1;
+  bool ok = true;
+  auto report = [&](llvm::StringRef what, const Comparison &c) {
+    double diff = c.relative();
+    bool good = diff <= tolerance;
+    ok &= good;
+    llvm::outs() << llvm::format("%-26s %6zu tensors  max relative "
+                                 "difference %.3g  %s\n",
+                                 what.str().c_str(), c.count, diff,
+                                 good ? "ok" : "MISMATCH");
+    if (!good)
+      llvm::outs() << "  largest difference: " << c.worst << "\n";
+  };
+
+  // Outputs and gradients of the whole dataset as one compiled batch (the
+  // reference evaluates sample by sample).
+  auto compareOnce = [&](const Parameters &p, llvm::StringRef label) {
+    std::vector<int> rb = addBatches(*reference, data, kEvalBatch);
+    std::vector<int> cb = addBatches(**compiled, data, kEvalBatch);
+    Comparison outputs, gradients;
+    std::vector<Tensor> refGrads, compGrads;
+    for (const Tensor &w : p) {
+      refGrads.push_back(Tensor::zerosLike(w));
+      compGrads.push_back(Tensor::zerosLike(w));
+    }
+    size_t sample = 0;
+    for (auto [r, c] : llvm::zip(rb, cb)) {
+      auto refOut = reference->forward(r, p);
+      auto compOut = (*compiled)->forward(c, p);
+      std::vector<std::vector<Tensor>> dOut;
+      for (auto [ro, co] : llvm::zip(refOut, compOut)) {
+        const Sample &s = data.dataset.samples[sample++];
+        std::vector<Tensor> d;
+        for (auto [q, a, b] : llvm::zip(s.queries, ro, co)) {
+          outputs.add(a, b, q.text);
+          lossAndGrad(loss, a, q.target, d.emplace_back());
+        }
+        dOut.push_back(std::move(d));
+      }
+      reference->backward(r, p, dOut, refGrads);
+      (*compiled)->backward(c, p, dOut, compGrads);
+    }
+    // Fixed weights never change: their gradients are not computed by the
+    // compiled kernels.
+    for (auto [w, a, b] : llvm::zip(data.model.weights, refGrads, compGrads))
+      if (!w.fixed)
+        gradients.add(a, b, w.name);
+    if (reference->usedWeights() != (*compiled)->usedWeights()) {
+      llvm::outs() << label << ": the engines used different weights\n";
+      ok = false;
+    }
+    reference->clearUsedWeights();
+    (*compiled)->clearUsedWeights();
+    report((label + " outputs").str(), outputs);
+    report((label + " gradients").str(), gradients);
+  };
+  compareOnce(params, "initial");
+
+  // Training with the same batches on both engines.
+  unsigned numEpochs = epochs.getNumOccurrences() ? unsigned(epochs) : 2;
+  Parameters refParams = params, compParams = params;
+  Optimizer refOpt(kind, learningRate, data.model),
+      compOpt(kind, learningRate, data.model);
+  auto trainOn = [&](Engine &e, Parameters &p, Optimizer &opt) {
+    std::vector<int> batches = addBatches(e, data, batchSize);
+    for (unsigned epoch = 0; epoch < numEpochs; ++epoch) {
+      size_t sample = 0;
+      for (int b : batches) {
+        std::vector<Tensor> grads;
+        for (const Tensor &w : p)
+          grads.push_back(Tensor::zerosLike(w));
+        auto out = e.forward(b, p);
+        std::vector<std::vector<Tensor>> dOut;
+        for (const std::vector<Tensor> &o : out) {
+          const Sample &s = data.dataset.samples[sample++];
+          std::vector<Tensor> d;
+          for (auto [q, v] : llvm::zip(s.queries, o))
+            lossAndGrad(loss, v, q.target, d.emplace_back());
+          dOut.push_back(std::move(d));
+        }
+        e.backward(b, p, dOut, grads);
+        opt.step(p, grads, &e.usedWeights());
+        e.clearUsedWeights();
+      }
+    }
+  };
+  trainOn(*reference, refParams, refOpt);
+  trainOn(**compiled, compParams, compOpt);
+  Comparison weights;
+  for (auto [w, a, b] : llvm::zip(data.model.weights, refParams, compParams))
+    weights.add(a, b, w.name);
+  report(llvm::formatv("weights after {0} epochs", numEpochs).str(), weights);
+  compareOnce(refParams, "trained");
+  if (!ok) {
+    llvm::errs() << "nlogic: the compiled engine disagrees with the "
+                    "reference evaluator\n";
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   std::string errors;
@@ -582,7 +735,9 @@ int main(int argc, char **argv) {
     return runEval(ctx);
   if (groundCmd)
     return runGround(ctx);
-  llvm::errs() << "nlogic: expected a subcommand: train, eval or ground "
+  if (checkCmd)
+    return runCheck(ctx);
+  llvm::errs() << "nlogic: expected a subcommand: train, eval, ground or check "
                   "(see nlogic --help)\n";
   return 2;
 }

@@ -17,6 +17,7 @@
 #include "nlogic/Dialect/NLogic/IR/ValueShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
@@ -39,6 +40,202 @@ std::pair<int64_t, int64_t> shapeOf(Type t) {
   return {s.rows(), s.cols()};
 }
 
+/// The four fields of one segment of a ground table.
+struct Segment {
+  Value begin, end, head, aggregate;
+};
+
+/// What the rule kernels share: the rule, its shapes and the kernel's
+/// arguments.
+struct RuleKernel {
+  RuleOp rule;
+  KernelBuilder &kb;
+  const ParameterLayout &layout;
+  const llvm::DenseSet<StringAttr> &relationsWithGradient;
+  Aggregation aggregation;
+  int64_t aggRows, aggCols, headRows, headCols;
+  unsigned numAtoms;
+  Arenas arenas;
+  Value acc, aggs, dacc, segments, table, groups;
+
+  ImplicitLocOpBuilder &b() { return kb.builder(); }
+
+  Value loadIndex(Value memref, Value i) {
+    Value v = memref::LoadOp::create(b(), memref, ValueRange{i});
+    return arith::IndexCastOp::create(b(), b().getIndexType(), v);
+  }
+  Value loadField(Value memref, Value i, int stride, int field) {
+    Value base = arith::MulIOp::create(b(), i, kb.constantIndex(stride));
+    return loadIndex(memref,
+                     arith::AddIOp::create(b(), base, kb.constantIndex(field)));
+  }
+  Segment loadSegment(Value s) {
+    return {loadField(segments, s, 4, 0), loadField(segments, s, 4, 1),
+            loadField(segments, s, 4, 2), loadField(segments, s, 4, 3)};
+  }
+  Buf aggregateView(const Segment &seg) {
+    return kb.view(aggs, seg.aggregate, aggRows, aggCols);
+  }
+  Buf headWeight(Value arena) {
+    return MapProgram::weightView(kb, arena, layout,
+                                  rule.getWeightAttr().getAttr());
+  }
+  bool headWeightLearns() {
+    return layout.weights.lookup(rule.getWeightAttr().getAttr()).learnable;
+  }
+  Value rowCount(const Segment &seg) {
+    Value n = arith::SubIOp::create(b(), seg.end, seg.begin);
+    Value i = arith::IndexCastOp::create(b(), b().getI64Type(), n);
+    return arith::SIToFPOp::create(b(), kb.getElementType(), i);
+  }
+
+  /// Runs `body(i)` for i in [lo, hi) and leaves the builder after the loop.
+  template <typename Fn> LogicalResult loop(Value lo, Value hi, Fn body) {
+    auto forOp = scf::ForOp::create(b(), lo, hi, kb.constantIndex(1));
+    OpBuilder::InsertionGuard guard(b());
+    b().setInsertionPointToStart(forOp.getBody());
+    return body(forOp.getInductionVar());
+  }
+
+  /// The positive body atoms' offsets of one row of the ground table.
+  SmallVector<Value> atomOffsets(Value row) {
+    SmallVector<Value> offsets;
+    for (unsigned a = 0; a < numAtoms; ++a)
+      offsets.push_back(loadField(table, row, numAtoms, a));
+    return offsets;
+  }
+
+  /// Reduces the substitutions of `seg` into `aggregate` with `kind`.
+  LogicalResult emitAggregate(const Segment &seg, const Buf &aggregate,
+                              Aggregation kind) {
+    if (kind == Aggregation::count) {
+      kb.fill(aggregate, rowCount(seg));
+      return success();
+    }
+    double init = kind == Aggregation::max
+                      ? -std::numeric_limits<double>::infinity()
+                  : kind == Aggregation::min
+                      ? std::numeric_limits<double>::infinity()
+                      : 0.0;
+    kb.fill(aggregate, init);
+    LogicalResult ok = loop(seg.begin, seg.end, [&](Value row) {
+      MapProgram map(rule, kb, layout, Arenas{arenas.values, arenas.params, {}, {}},
+                     relationsWithGradient);
+      FailureOr<Buf> v = map.emitForward(atomOffsets(row));
+      if (failed(v))
+        return failure();
+      if (kind == Aggregation::max || kind == Aggregation::min) {
+        bool isMax = kind == Aggregation::max;
+        kb.elementwise(aggregate, {*v},
+                       [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                         Value better = arith::CmpFOp::create(
+                             ib,
+                             isMax ? arith::CmpFPredicate::OGT
+                                   : arith::CmpFPredicate::OLT,
+                             in[0], o);
+                         return Value(
+                             arith::SelectOp::create(ib, better, in[0], o));
+                       });
+      } else {
+        kb.accumulate(*v, aggregate);
+      }
+      return success();
+    });
+    if (failed(ok))
+      return failure();
+    if (kind == Aggregation::avg) {
+      Value n = rowCount(seg);
+      kb.elementwise(aggregate, {},
+                     [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
+                       return Value(arith::DivFOp::create(ib, o, n));
+                     });
+    }
+    return success();
+  }
+
+  /// acc[head] += head_weight * aggregate.
+  void emitContribution(const Segment &seg, const Buf &aggregate) {
+    Buf contribution = aggregate;
+    if (rule.getWeightAttr())
+      contribution = MapProgram::weighForward(kb, headWeight(arenas.params),
+                                              aggregate);
+    kb.accumulate(contribution, kb.view(acc, seg.head, headRows, headCols));
+  }
+
+  /// dAggregate = dLoss/d(aggregate) from the head's accumulator gradient;
+  /// accumulates the head weight's gradient when `withWeightGradient`.
+  Buf emitHeadBackward(const Segment &seg, const Buf &aggregate,
+                       bool withWeightGradient) {
+    Buf dContribution = kb.view(dacc, seg.head, headRows, headCols);
+    Buf dAggregate = kb.alloc(aggRows, aggCols);
+    if (rule.getWeightAttr()) {
+      kb.fill(dAggregate, 0.0);
+      MapProgram::weighBackward(
+          kb, headWeight(arenas.params), aggregate, dContribution,
+          withWeightGradient && headWeightLearns() ? headWeight(arenas.grads)
+                                                   : Buf(),
+          dAggregate);
+    } else {
+      kb.copy(dContribution, dAggregate);
+    }
+    return dAggregate;
+  }
+
+  /// Back-propagates dAggregate (already divided by the count for avg)
+  /// through the substitutions of `seg`, recomputing each one's value.
+  LogicalResult emitRowsBackward(const Segment &seg, const Buf &aggregate,
+                                 const Buf &dAggregate, Aggregation kind) {
+    bool extreme = kind == Aggregation::max || kind == Aggregation::min;
+    Buf claimed;
+    if (extreme) {
+      claimed = kb.alloc(aggRows, aggCols);
+      kb.fill(claimed, 0.0);
+    }
+    scf::ForOp rows;
+    bool needed = true;
+    LogicalResult ok = loop(seg.begin, seg.end, [&](Value row) {
+      rows = cast<scf::ForOp>(row.getParentBlock()->getParentOp());
+      MapProgram map(rule, kb, layout, arenas, relationsWithGradient);
+      FailureOr<Buf> v = map.emitForward(atomOffsets(row));
+      if (failed(v))
+        return failure();
+      needed = map.resultNeedsGradient();
+      if (!needed)
+        return success();
+      Buf dValue = dAggregate;
+      if (extreme) {
+        // Each element's gradient goes to the first substitution that
+        // reached the extreme (as the reference evaluator routes it).
+        dValue = kb.alloc(aggRows, aggCols);
+        kb.genericMulti(
+            {dValue, claimed}, {*v, aggregate, dAggregate},
+            [](ImplicitLocOpBuilder &ib, ValueRange in, ValueRange o) {
+              Value zero = arith::ConstantOp::create(
+                  ib, ib.getFloatAttr(in[0].getType(), 0.0));
+              Value one = arith::ConstantOp::create(
+                  ib, ib.getFloatAttr(in[0].getType(), 1.0));
+              Value isExtreme = arith::CmpFOp::create(
+                  ib, arith::CmpFPredicate::OEQ, in[0], in[1]);
+              Value free = arith::CmpFOp::create(
+                  ib, arith::CmpFPredicate::OEQ, o[1], zero);
+              Value won = arith::AndIOp::create(ib, isExtreme, free);
+              return SmallVector<Value>{
+                  arith::SelectOp::create(ib, won, in[2], zero),
+                  arith::SelectOp::create(ib, won, one, o[1])};
+            });
+      }
+      map.emitBackward(dValue);
+      return success();
+    });
+    if (failed(ok))
+      return failure();
+    // Nothing upstream learns: the loop would only recompute values.
+    if (!needed)
+      rows.erase();
+    return success();
+  }
+};
+
 /// Builds the kernels of one template.
 class TemplateLowering {
 public:
@@ -53,14 +250,12 @@ private:
   LogicalResult checkRelation(RelationOp rel);
   func::FuncOp createKernel(StringRef name, ArrayRef<Type> argTypes,
                             ImplicitLocOpBuilder &b);
+  RuleKernel makeRuleKernel(RuleOp rule, KernelBuilder &kb, ValueRange args);
   LogicalResult emitRuleForward(RuleOp rule, int index);
   LogicalResult emitRuleBackward(RuleOp rule, int index);
   void emitRelationForward(RelationOp rel, int index);
   void emitRelationBackward(RelationOp rel, int index);
 
-  /// Loads segment field `field` of segment `s` as an index.
-  Value loadSegmentField(ImplicitLocOpBuilder &b, Value segments, Value s,
-                         int field);
   Value loadIndex(ImplicitLocOpBuilder &b, Value memref, Value i);
 
   TemplateOp templ;
@@ -77,11 +272,12 @@ private:
 LogicalResult TemplateLowering::checkRule(RuleOp rule,
                                           const Stratification &strata) {
   LogicalResult ok = MapProgram::checkSupported(rule);
-  if (strata.recursive.contains(rule.getHeadAttr().getAttr()))
-    ok = rule.emitError("the compiled engine cannot lower recursive rules "
-                        "yet (run it with --engine reference)");
-  if (rule.getAggregation() == Aggregation::softmax ||
-      rule.getAggregation() == Aggregation::concat)
+  bool recursive = strata.recursive.contains(rule.getHeadAttr().getAttr());
+  if (recursive && rule.getAggregation() == Aggregation::softmax)
+    ok = rule.emitError("the compiled engine cannot lower softmax "
+                        "aggregation in recursive rules yet (run it with "
+                        "--engine reference)");
+  if (rule.getAggregation() == Aggregation::concat)
     ok = rule.emitError() << "the compiled engine cannot lower the '"
                           << stringifyAggregation(*rule.getAggregation())
                           << "' aggregation yet (run it with --engine "
@@ -125,30 +321,7 @@ Value TemplateLowering::loadIndex(ImplicitLocOpBuilder &b, Value memref,
   return arith::IndexCastOp::create(b, b.getIndexType(), v);
 }
 
-Value TemplateLowering::loadSegmentField(ImplicitLocOpBuilder &b,
-                                         Value segments, Value s, int field) {
-  Value four = arith::ConstantIndexOp::create(b, 4);
-  Value base = arith::MulIOp::create(b, s, four);
-  Value i = arith::AddIOp::create(
-      b, base, arith::ConstantIndexOp::create(b, field));
-  return loadIndex(b, segments, i);
-}
 
-/// The positive body atoms' offsets of row `row` of a ground table.
-static SmallVector<Value> loadAtomOffsets(ImplicitLocOpBuilder &b,
-                                          Value index, Value row,
-                                          unsigned numAtoms) {
-  SmallVector<Value> offsets;
-  Value k = arith::ConstantIndexOp::create(b, numAtoms);
-  Value base = arith::MulIOp::create(b, row, k);
-  for (unsigned a = 0; a < numAtoms; ++a) {
-    Value i =
-        arith::AddIOp::create(b, base, arith::ConstantIndexOp::create(b, a));
-    Value v = memref::LoadOp::create(b, index, ValueRange{i});
-    offsets.push_back(arith::IndexCastOp::create(b, b.getIndexType(), v));
-  }
-  return offsets;
-}
 
 static unsigned countAtoms(RuleOp rule) {
   return llvm::range_size(rule.getBodyBlock().getOps<AtomOp>());
@@ -161,203 +334,194 @@ static std::pair<int64_t, int64_t> aggregateShape(RuleOp rule) {
   return shapeOf(rule.getHeadOp().getValue().getType());
 }
 
-/// Converts the number of rows end - begin to a float.
-static Value rowCount(ImplicitLocOpBuilder &b, Value begin, Value end,
-                      Type f64) {
-  Value n = arith::SubIOp::create(b, end, begin);
-  Value i = arith::IndexCastOp::create(b, b.getI64Type(), n);
-  return arith::SIToFPOp::create(b, f64, i);
-}
 
-LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
-  MLIRContext *ctx = rule.getContext();
-  ImplicitLocOpBuilder b(rule.getLoc(), ctx);
-  // values, acc, aggs, params, segments, index, numSegments
-  func::FuncOp fn = createKernel(
-      ("rule" + Twine(index) + "_forward").str(),
-      {arena, arena, arena, arena, indexArena, indexArena, b.getIndexType()},
-      b);
-  Block *entry = &fn.front();
-  Value values = entry->getArgument(0), acc = entry->getArgument(1),
-        aggs = entry->getArgument(2), params = entry->getArgument(3),
-        segments = entry->getArgument(4), table = entry->getArgument(5),
-        numSegments = entry->getArgument(6);
-  KernelBuilder kb(b, entry, f64);
-  Aggregation agg = rule.getAggregation().value_or(Aggregation::sum);
+
+RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
+                                            ValueRange) {
   auto [aggRows, aggCols] = aggregateShape(rule);
   RelationOp head = symbols.lookup<RelationOp>(rule.getHead());
   auto [headRows, headCols] = shapeOf(head.getValueType());
-  unsigned numAtoms = countAtoms(rule);
+  return RuleKernel{rule,
+                    kb,
+                    layout,
+                    relationsWithGradient,
+                    rule.getAggregation().value_or(Aggregation::sum),
+                    aggRows,
+                    aggCols,
+                    headRows,
+                    headCols,
+                    countAtoms(rule),
+                    {},
+                    {},
+                    {},
+                    {},
+                    {},
+                    {},
+                    {}};
+}
 
-  Value c0 = kb.constantIndex(0), c1 = kb.constantIndex(1);
-  auto segLoop = scf::ForOp::create(b, c0, numSegments, c1);
-  b.setInsertionPointToStart(segLoop.getBody());
-  Value s = segLoop.getInductionVar();
-  Value begin = loadSegmentField(b, segments, s, 0);
-  Value end = loadSegmentField(b, segments, s, 1);
-  Value headOffset = loadSegmentField(b, segments, s, 2);
-  Value aggOffset = loadSegmentField(b, segments, s, 3);
+LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
+  ImplicitLocOpBuilder b(rule.getLoc(), rule.getContext());
+  // values, acc, aggs, params, segments, index, groups, n
+  func::FuncOp fn = createKernel(("rule" + Twine(index) + "_forward").str(),
+                                 {arena, arena, arena, arena, indexArena,
+                                  indexArena, indexArena, b.getIndexType()},
+                                 b);
+  Block *entry = &fn.front();
+  KernelBuilder kb(b, entry, f64);
+  RuleKernel k = makeRuleKernel(rule, kb, entry->getArguments());
+  k.arenas = {entry->getArgument(0), entry->getArgument(3), {}, {}};
+  k.acc = entry->getArgument(1);
+  k.aggs = entry->getArgument(2);
+  k.segments = entry->getArgument(4);
+  k.table = entry->getArgument(5);
+  k.groups = entry->getArgument(6);
+  Value n = entry->getArgument(7);
+  Value c0 = kb.constantIndex(0);
 
-  Buf aggregate = kb.alloc(aggRows, aggCols);
-  if (agg == Aggregation::count) {
-    kb.fill(aggregate, rowCount(b, begin, end, f64));
-  } else {
-    double init = agg == Aggregation::max
-                      ? -std::numeric_limits<double>::infinity()
-                  : agg == Aggregation::min
-                      ? std::numeric_limits<double>::infinity()
-                      : 0.0;
-    kb.fill(aggregate, init);
-    auto rowLoop = scf::ForOp::create(b, begin, end, c1);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(rowLoop.getBody());
-      SmallVector<Value> offsets =
-          loadAtomOffsets(b, table, rowLoop.getInductionVar(), numAtoms);
-      MapProgram map(rule, kb, layout, Arenas{values, params, {}, {}},
-                     relationsWithGradient);
-      FailureOr<Buf> v = map.emitForward(offsets);
-      if (failed(v))
+  LogicalResult ok = success();
+  if (k.aggregation != Aggregation::softmax) {
+    ok = k.loop(c0, n, [&](Value s) {
+      Segment seg = k.loadSegment(s);
+      Buf aggregate = kb.alloc(k.aggRows, k.aggCols);
+      if (failed(k.emitAggregate(seg, aggregate, k.aggregation)))
         return failure();
-      if (agg == Aggregation::max || agg == Aggregation::min) {
-        bool isMax = agg == Aggregation::max;
-        kb.elementwise(aggregate, {*v},
-                       [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
-                         Value better = arith::CmpFOp::create(
-                             ib,
-                             isMax ? arith::CmpFPredicate::OGT
-                                   : arith::CmpFPredicate::OLT,
-                             in[0], o);
-                         return Value(
-                             arith::SelectOp::create(ib, better, in[0], o));
+      kb.copy(aggregate, k.aggregateView(seg));
+      k.emitContribution(seg, aggregate);
+      return success();
+    });
+  } else {
+    // Softmax normalises, elementwise, the summed values of the head atoms
+    // of one group (`groups`: begin and end segment of each group). The
+    // aggregate slots keep the normalised values for the backward kernel.
+    ok = k.loop(c0, n, [&](Value g) {
+      Value first = k.loadField(k.groups, g, 2, 0);
+      Value last = k.loadField(k.groups, g, 2, 1);
+      Buf max = kb.alloc(k.aggRows, k.aggCols);
+      Buf z = kb.alloc(k.aggRows, k.aggCols);
+      kb.fill(max, -std::numeric_limits<double>::infinity());
+      kb.fill(z, 0.0);
+      if (failed(k.loop(first, last, [&](Value s) {
+            Segment seg = k.loadSegment(s);
+            Buf raw = kb.alloc(k.aggRows, k.aggCols);
+            if (failed(k.emitAggregate(seg, raw, Aggregation::sum)))
+              return failure();
+            kb.copy(raw, k.aggregateView(seg));
+            kb.elementwise(max, {raw},
+                           [](ImplicitLocOpBuilder &ib, ValueRange in,
+                              Value o) {
+                             Value gt = arith::CmpFOp::create(
+                                 ib, arith::CmpFPredicate::OGT, in[0], o);
+                             return Value(
+                                 arith::SelectOp::create(ib, gt, in[0], o));
+                           });
+            return success();
+          })))
+        return failure();
+      (void)k.loop(first, last, [&](Value s) {
+        Buf e = k.aggregateView(k.loadSegment(s));
+        kb.elementwise(e, {max},
+                       [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                         return Value(math::ExpOp::create(
+                             ib, arith::SubFOp::create(ib, o, in[0])));
                        });
-      } else {
-        kb.accumulate(*v, aggregate);
-      }
-    }
-    if (agg == Aggregation::avg) {
-      Value n = rowCount(b, begin, end, f64);
-      kb.elementwise(aggregate, {},
-                     [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
-                       return Value(arith::DivFOp::create(ib, o, n));
-                     });
-    }
+        kb.accumulate(e, z);
+        return success();
+      });
+      return k.loop(first, last, [&](Value s) {
+        Segment seg = k.loadSegment(s);
+        Buf norm = k.aggregateView(seg);
+        kb.elementwise(norm, {z},
+                       [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                         return Value(arith::DivFOp::create(ib, o, in[0]));
+                       });
+        k.emitContribution(seg, norm);
+        return success();
+      });
+    });
   }
-  kb.copy(aggregate, kb.view(aggs, aggOffset, aggRows, aggCols));
-  Buf contribution = aggregate;
-  if (auto w = rule.getWeightAttr())
-    contribution = MapProgram::weighForward(
-        kb, MapProgram::weightView(kb, params, layout, w.getAttr()),
-        aggregate);
-  kb.accumulate(contribution, kb.view(acc, headOffset, headRows, headCols));
+  if (failed(ok))
+    return failure();
   b.setInsertionPointToEnd(entry);
   func::ReturnOp::create(b);
   return success();
 }
 
 LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
-  MLIRContext *ctx = rule.getContext();
-  ImplicitLocOpBuilder b(rule.getLoc(), ctx);
-  // values, acc, aggs, params, dvalues, dacc, grads, segments, index, n
+  ImplicitLocOpBuilder b(rule.getLoc(), rule.getContext());
+  // values, acc, aggs, params, dvalues, dacc, grads, segments, index,
+  // groups, n
   func::FuncOp fn = createKernel(
       ("rule" + Twine(index) + "_backward").str(),
       {arena, arena, arena, arena, arena, arena, arena, indexArena,
-       indexArena, b.getIndexType()},
+       indexArena, indexArena, b.getIndexType()},
       b);
   Block *entry = &fn.front();
-  Value values = entry->getArgument(0), aggs = entry->getArgument(2),
-        params = entry->getArgument(3), dvalues = entry->getArgument(4),
-        dacc = entry->getArgument(5), grads = entry->getArgument(6),
-        segments = entry->getArgument(7), table = entry->getArgument(8),
-        numSegments = entry->getArgument(9);
   KernelBuilder kb(b, entry, f64);
-  Aggregation agg = rule.getAggregation().value_or(Aggregation::sum);
-  auto [aggRows, aggCols] = aggregateShape(rule);
-  RelationOp head = symbols.lookup<RelationOp>(rule.getHead());
-  auto [headRows, headCols] = shapeOf(head.getValueType());
-  unsigned numAtoms = countAtoms(rule);
+  RuleKernel k = makeRuleKernel(rule, kb, entry->getArguments());
+  k.arenas = {entry->getArgument(0), entry->getArgument(3),
+              entry->getArgument(4), entry->getArgument(6)};
+  k.acc = entry->getArgument(1);
+  k.aggs = entry->getArgument(2);
+  k.dacc = entry->getArgument(5);
+  k.segments = entry->getArgument(7);
+  k.table = entry->getArgument(8);
+  k.groups = entry->getArgument(9);
+  Value n = entry->getArgument(10);
+  Value c0 = kb.constantIndex(0);
 
-  Value c0 = kb.constantIndex(0), c1 = kb.constantIndex(1);
-  auto segLoop = scf::ForOp::create(b, c0, numSegments, c1);
-  b.setInsertionPointToStart(segLoop.getBody());
-  Value s = segLoop.getInductionVar();
-  Value begin = loadSegmentField(b, segments, s, 0);
-  Value end = loadSegmentField(b, segments, s, 1);
-  Value headOffset = loadSegmentField(b, segments, s, 2);
-  Value aggOffset = loadSegmentField(b, segments, s, 3);
-
-  Buf dContribution = kb.view(dacc, headOffset, headRows, headCols);
-  Buf aggregate = kb.view(aggs, aggOffset, aggRows, aggCols);
-  Buf dAggregate = kb.alloc(aggRows, aggCols);
-  if (auto w = rule.getWeightAttr()) {
-    const ParameterLayout::Entry &e = layout.weights.lookup(w.getAttr());
-    kb.fill(dAggregate, 0.0);
-    MapProgram::weighBackward(
-        kb, MapProgram::weightView(kb, params, layout, w.getAttr()), aggregate,
-        dContribution,
-        e.learnable ? MapProgram::weightView(kb, grads, layout, w.getAttr())
-                    : Buf(),
-        dAggregate);
+  LogicalResult ok = success();
+  if (k.aggregation != Aggregation::softmax) {
+    ok = k.loop(c0, n, [&](Value s) {
+      Segment seg = k.loadSegment(s);
+      Buf aggregate = k.aggregateView(seg);
+      Buf dAggregate = k.emitHeadBackward(seg, aggregate, true);
+      if (k.aggregation == Aggregation::count)
+        return success(); // a count depends on no value
+      if (k.aggregation == Aggregation::avg) {
+        Value count = k.rowCount(seg);
+        kb.elementwise(dAggregate, {},
+                       [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
+                         return Value(arith::DivFOp::create(ib, o, count));
+                       });
+      }
+      return k.emitRowsBackward(seg, aggregate, dAggregate, k.aggregation);
+    });
   } else {
-    kb.copy(dContribution, dAggregate);
+    // d raw_s = norm_s * (d norm_s - sum_t norm_t d norm_t), elementwise.
+    ok = k.loop(c0, n, [&](Value g) {
+      Value first = k.loadField(k.groups, g, 2, 0);
+      Value last = k.loadField(k.groups, g, 2, 1);
+      Buf dot = kb.alloc(k.aggRows, k.aggCols);
+      kb.fill(dot, 0.0);
+      (void)k.loop(first, last, [&](Value s) {
+        Segment seg = k.loadSegment(s);
+        Buf norm = k.aggregateView(seg);
+        Buf dNorm = k.emitHeadBackward(seg, norm, false);
+        kb.elementwise(dot, {norm, dNorm},
+                       [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                         Value p = arith::MulFOp::create(ib, in[0], in[1]);
+                         return Value(arith::AddFOp::create(ib, o, p));
+                       });
+        return success();
+      });
+      return k.loop(first, last, [&](Value s) {
+        Segment seg = k.loadSegment(s);
+        Buf norm = k.aggregateView(seg);
+        Buf dNorm = k.emitHeadBackward(seg, norm, true);
+        Buf dRaw = kb.alloc(k.aggRows, k.aggCols);
+        kb.elementwise(dRaw, {norm, dNorm, dot},
+                       [](ImplicitLocOpBuilder &ib, ValueRange in, Value) {
+                         Value d = arith::SubFOp::create(ib, in[1], in[2]);
+                         return Value(arith::MulFOp::create(ib, in[0], d));
+                       });
+        // The raw value was a sum: only its summands' values matter here.
+        return k.emitRowsBackward(seg, norm, dRaw, Aggregation::sum);
+      });
+    });
   }
-  if (agg == Aggregation::count) {
-    // A count does not depend on any value.
-    b.setInsertionPointToEnd(entry);
-    func::ReturnOp::create(b);
-    return success();
-  }
-  if (agg == Aggregation::avg) {
-    Value n = rowCount(b, begin, end, f64);
-    kb.elementwise(dAggregate, {},
-                   [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
-                     return Value(arith::DivFOp::create(ib, o, n));
-                   });
-  }
-  bool extreme = agg == Aggregation::max || agg == Aggregation::min;
-  Buf claimed;
-  if (extreme) {
-    claimed = kb.alloc(aggRows, aggCols);
-    kb.fill(claimed, 0.0);
-  }
-
-  auto rowLoop = scf::ForOp::create(b, begin, end, c1);
-  b.setInsertionPointToStart(rowLoop.getBody());
-  SmallVector<Value> offsets =
-      loadAtomOffsets(b, table, rowLoop.getInductionVar(), numAtoms);
-  MapProgram map(rule, kb, layout, Arenas{values, params, dvalues, grads},
-                 relationsWithGradient);
-  FailureOr<Buf> v = map.emitForward(offsets);
-  if (failed(v))
+  if (failed(ok))
     return failure();
-  if (!map.resultNeedsGradient()) {
-    // Nothing upstream learns: the loop would only recompute values.
-    rowLoop.erase();
-  } else {
-    Buf dValue = dAggregate;
-    if (extreme) {
-      // The gradient of each element goes to the first substitution that
-      // reached the extreme (as the reference evaluator routes it).
-      dValue = kb.alloc(aggRows, aggCols);
-      kb.genericMulti(
-          {dValue, claimed}, {*v, aggregate, dAggregate},
-          [](ImplicitLocOpBuilder &ib, ValueRange in, ValueRange o) {
-            Value zero = arith::ConstantOp::create(
-                ib, ib.getFloatAttr(in[0].getType(), 0.0));
-            Value one = arith::ConstantOp::create(
-                ib, ib.getFloatAttr(in[0].getType(), 1.0));
-            Value isExtreme = arith::CmpFOp::create(
-                ib, arith::CmpFPredicate::OEQ, in[0], in[1]);
-            Value free = arith::CmpFOp::create(
-                ib, arith::CmpFPredicate::OEQ, o[1], zero);
-            Value won = arith::AndIOp::create(ib, isExtreme, free);
-            return SmallVector<Value>{
-                arith::SelectOp::create(ib, won, in[2], zero),
-                arith::SelectOp::create(ib, won, one, o[1])};
-          });
-    }
-    map.emitBackward(dValue);
-  }
   b.setInsertionPointToEnd(entry);
   func::ReturnOp::create(b);
   return success();

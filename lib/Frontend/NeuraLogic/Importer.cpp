@@ -653,8 +653,12 @@ private:
     if (!transformed.ok())
       return (void)error(rule.loc, transformed.error), failure();
     ValueShape value = transformed.shape, contribution = value;
+    // A count is a number whatever the substitutions' values are.
+    ValueShape aggregated =
+        s.aggregation == Aggregation::count ? ValueShape::scalar() : value;
+    contribution = aggregated;
     if (rule.head.weight) {
-      ShapeResult r = weighShape(weightOf(*rule.head.weight).shape, value);
+      ShapeResult r = weighShape(weightOf(*rule.head.weight).shape, aggregated);
       if (!r.ok())
         return (void)error(rule.head.loc, "shape mismatch: head " + r.error),
                failure();

@@ -452,6 +452,9 @@ LogicalResult RuleOp::verifySymbolUses(SymbolTableCollection &tables) {
   if (failed(checkArity(head, rel, head.getTerms().size())))
     return failure();
   ValueShape value = ValueShape::fromType(head.getValue().getType());
+  // A count is a number whatever the substitutions' values are.
+  if (getAggregation() == Aggregation::count)
+    value = ValueShape::scalar();
   if (getWeightAttr()) {
     WeightOp weight = lookupWeight(*this, tables, getWeightAttr());
     if (!weight)
