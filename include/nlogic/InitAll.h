@@ -23,6 +23,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 namespace mlir::nlogic {
 
@@ -39,6 +40,8 @@ inline void registerAllPasses() {
   registerNLogicPasses();
   registerNLogicConversionPasses();
   registerNLogicPipelines();
+  // Canonicalize, CSE and friends, to inspect kernels as they are lowered.
+  registerTransformsPasses();
 }
 
 } // namespace mlir::nlogic

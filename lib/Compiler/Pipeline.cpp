@@ -34,8 +34,8 @@ void nlogic::buildKernelLoweringPipeline(OpPassManager &pm) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  // tanh has no LLVM intrinsic: libm implements it (and log, exp, sqrt
-  // become intrinsics that lower to the same calls).
+  // Transcendentals become LLVM intrinsics; whatever math op has none
+  // (none of those the kernels use today) falls back to libm.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
