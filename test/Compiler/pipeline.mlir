@@ -3,7 +3,8 @@
 
 // The whole pipeline: data shapes, kernels, LLVM dialect. Every kernel has
 // a C entry point taking memref descriptors.
-// CHECK-NOT: nlogic.
+// CHECK: module attributes {nlogic.parameters = 6 : i64}
+// CHECK-NOT: nlogic.{{[a-z]+}} @
 // CHECK-DAG: llvm.func @_mlir_ciface_nlogic_rule0_forward(
 // CHECK-DAG: llvm.func @_mlir_ciface_nlogic_rule0_backward(
 // CHECK-DAG: llvm.func @_mlir_ciface_nlogic_relation1_forward(
