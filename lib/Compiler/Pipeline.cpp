@@ -50,6 +50,7 @@ static void buildTemplatePipeline(OpPassManager &pm,
   NLogicSpecializeShapesPassOptions shapes;
   shapes.shapes.assign(options.shapes.begin(), options.shapes.end());
   pm.addNestedPass<TemplateOp>(createNLogicSpecializeShapesPass(shapes));
+  pm.addNestedPass<TemplateOp>(createNLogicHoistWeightsPass());
   ConvertNLogicToLinalgPassOptions kernels;
   kernels.prefix = options.prefix;
   pm.addPass(createConvertNLogicToLinalgPass(kernels));
@@ -99,6 +100,7 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
   shapeOptions.shapes.assign(options.shapes.begin(), options.shapes.end());
   shapes.addNestedPass<TemplateOp>(
       createNLogicSpecializeShapesPass(shapeOptions));
+  shapes.addNestedPass<TemplateOp>(createNLogicHoistWeightsPass());
   if (failed(shapes.run(*result.module)))
     return failure();
   for (RelationOp rel : copy.getRelations()) {

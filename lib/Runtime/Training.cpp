@@ -131,6 +131,8 @@ void Optimizer::step(Parameters &params, const std::vector<Tensor> &grads,
                      const std::vector<bool> *used) {
   ++t;
   const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  // Bias corrections of this step (once, not per element).
+  const double c1 = 1 - std::pow(b1, t), c2 = 1 - std::pow(b2, t);
   for (size_t w = 0; w < params.size(); ++w) {
     if (model.weights[w].fixed || (used && !(*used)[w]))
       continue;
@@ -144,8 +146,8 @@ void Optimizer::step(Parameters &params, const std::vector<Tensor> &grads,
       }
       m[w].data[i] = b1 * m[w].data[i] + (1 - b1) * gi;
       v[w].data[i] = b2 * v[w].data[i] + (1 - b2) * gi * gi;
-      double mHat = m[w].data[i] / (1 - std::pow(b1, t));
-      double vHat = v[w].data[i] / (1 - std::pow(b2, t));
+      double mHat = m[w].data[i] / c1;
+      double vHat = v[w].data[i] / c2;
       p.data[i] -= lr * mHat / (std::sqrt(vHat) + eps);
     }
   }

@@ -423,12 +423,12 @@ static int runTrain(MLIRContext &ctx) {
   Optimizer optimizer(kind, learningRate, data.model);
   std::unique_ptr<Engine> eng = makeEngine(data);
   std::vector<Tensor> grads;
+  for (const Tensor &p : params)
+    grads.push_back(Tensor::zerosLike(p));
   auto zeroGrads = [&]() {
-    grads.clear();
-    for (const Tensor &p : params)
-      grads.push_back(Tensor::zerosLike(p));
+    for (Tensor &g : grads)
+      std::fill(g.data.begin(), g.data.end(), 0.0);
   };
-  zeroGrads();
 
   // Batches are consecutive samples in file order: laid out once, reused
   // every epoch.

@@ -115,4 +115,43 @@ def NLogicSpecializeShapesPass
   ];
 }
 
+def NLogicHoistWeightsPass
+    : Pass<"nlogic-hoist-weights", "::mlir::nlogic::TemplateOp"> {
+  let summary = "Applies a rule's weight once per head atom instead of once "
+                "per substitution";
+  let description = [{
+    Weighing is linear, so for sum and avg aggregation
+    `aggregate_J(W * x(J)) = W * aggregate_J(x(J))`. When a rule's value is
+    exactly one weighed body atom (through identity transformations and
+    single-input combinations) and the rule has no head weight yet, this
+    pass moves the weight to the rule's head weight: the kernels then
+    multiply once per head atom (a node) instead of once per substitution
+    (an edge). This is the "apply weights per node before aggregation"
+    rewrite of graph neural networks, done on the template.
+
+    Rules with max, min, count or softmax aggregation, with an offset or
+    further inputs in the combination, with a non-identity transformation,
+    or with a head weight already are left alone. Results change only by
+    floating-point rounding (summation order).
+
+    Before:
+    ```mlir
+    nlogic.rule @h vars(%I, %J) aggregate avg {
+      %0 = nlogic.atom @x(%J) : tensor<7xf64>
+      %1 = nlogic.weigh @w, %0 : tensor<7xf64> -> tensor<10xf64>
+      %2 = nlogic.atom @edge(%J, %I) : f64
+      nlogic.head(%I) = %1 : tensor<10xf64>
+    }
+    ```
+    After:
+    ```mlir
+    nlogic.rule @h vars(%I, %J) aggregate avg weight @w {
+      %0 = nlogic.atom @x(%J) : tensor<7xf64>
+      %1 = nlogic.atom @edge(%J, %I) : f64
+      nlogic.head(%I) = %0 : tensor<7xf64>
+    }
+    ```
+  }];
+}
+
 #endif // NLOGIC_DIALECT_NLOGIC_TRANSFORMS_PASSES_TD
