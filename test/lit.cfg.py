@@ -33,5 +33,6 @@ config.substitutions.append(
 config.substitutions.append(("%python", config.python_executable or "python3"))
 
 tool_dirs = [config.nlogic_tools_dir, config.llvm_tools_dir]
-tools = ["nlogic", "nlogic-opt", "nlogic-translate"]
+tools = ["nlogic", "nlogic-opt", "nlogic-translate", "nlogic-compile",
+         "nlogic-aot-gcn"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

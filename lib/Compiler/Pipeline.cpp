@@ -98,6 +98,7 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
   PassManager shapes(templ.getContext());
   NLogicSpecializeShapesPassOptions shapeOptions;
   shapeOptions.shapes.assign(options.shapes.begin(), options.shapes.end());
+  shapeOptions.warnUnknown = options.warnUnknownShapes;
   shapes.addNestedPass<TemplateOp>(
       createNLogicSpecializeShapesPass(shapeOptions));
   shapes.addNestedPass<TemplateOp>(createNLogicHoistWeightsPass());

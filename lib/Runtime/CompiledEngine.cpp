@@ -35,36 +35,31 @@ using namespace mlir::nlogic::runtime;
 
 namespace {
 
-using Arena = StridedMemRefType<double, 1>;
-using IndexArena = StridedMemRefType<int32_t, 1>;
+using Arena = nlogic_arena;
+using IndexArena = nlogic_index_arena;
+static_assert(sizeof(nlogic_arena) == sizeof(StridedMemRefType<double, 1>),
+              "the C ABI's descriptor is MLIR's");
 
-// The C interface of the kernels (`_mlir_ciface_<prefix>_...`).
-// `n` counts segments, or softmax groups for a softmax rule.
-using RuleForwardFn = void (*)(Arena *values, Arena *acc, Arena *aggs,
-                               Arena *params, IndexArena *segments,
-                               IndexArena *index, IndexArena *groups,
-                               int64_t n);
-using RuleBackwardFn = void (*)(Arena *values, Arena *acc, Arena *aggs,
-                                Arena *params, Arena *dvalues, Arena *dacc,
-                                Arena *grads, IndexArena *segments,
-                                IndexArena *index, IndexArena *groups,
-                                int64_t n);
-using RelationForwardFn = void (*)(Arena *values, Arena *acc, Arena *params,
-                                   IndexArena *atoms, int64_t n);
-using RelationBackwardFn = void (*)(Arena *values, Arena *acc, Arena *params,
-                                    Arena *dvalues, Arena *dacc, Arena *grads,
-                                    IndexArena *atoms, int64_t n);
+// The C interface of the kernels (`_mlir_ciface_<prefix>_...`), as
+// nlogic/Runtime/KernelTable.h declares it. For a softmax rule `n` counts
+// groups of segments.
+using RuleForwardFn = nlogic_rule_forward_fn;
+using RuleBackwardFn = nlogic_rule_backward_fn;
+using RelationForwardFn = nlogic_relation_forward_fn;
+using RelationBackwardFn = nlogic_relation_backward_fn;
 
-template <typename T> StridedMemRefType<T, 1> descriptor(std::vector<T> &v) {
-  return {v.data(), v.data(), 0, {int64_t(v.size())}, {1}};
+Arena descriptor(std::vector<double> &v) {
+  return {v.data(), v.data(), 0, int64_t(v.size()), 1};
+}
+IndexArena descriptor(std::vector<int32_t> &v) {
+  return {v.data(), v.data(), 0, int64_t(v.size()), 1};
 }
 
 /// `count` records of `width` elements from record `first` on.
-template <typename T>
-StridedMemRefType<T, 1> descriptor(std::vector<T> &v, int64_t first,
-                                   int64_t count, int64_t width) {
-  T *data = v.data() + first * width;
-  return {data, data, 0, {count * width}, {1}};
+IndexArena descriptor(std::vector<int32_t> &v, int64_t first, int64_t count,
+                      int64_t width) {
+  int32_t *data = v.data() + first * width;
+  return {data, data, 0, count * width, 1};
 }
 
 struct RuleTable {
@@ -103,11 +98,13 @@ struct Step {
 
 class CompiledEngine : public Engine {
 public:
-  CompiledEngine(const TemplateModel &model, CompiledTemplate compiled,
+  CompiledEngine(const TemplateModel &model,
+                 std::vector<std::pair<int64_t, int64_t>> shapes,
+                 std::vector<int64_t> aggregateSizes, int64_t numParameters,
                  std::unique_ptr<ExecutionEngine> jit)
-      : model(model), shapes(std::move(compiled.relationShapes)),
-        aggregateSizes(std::move(compiled.aggregateSizes)),
-        numParameters(compiled.numParameters), jit(std::move(jit)) {
+      : model(model), shapes(std::move(shapes)),
+        aggregateSizes(std::move(aggregateSizes)),
+        numParameters(numParameters), jit(std::move(jit)) {
     used.assign(model.weights.size(), false);
     int64_t offset = 0;
     for (const WeightModel &w : model.weights) {
@@ -118,7 +115,12 @@ public:
     flatGrads.assign(offset, 0.0);
   }
 
-  LogicalResult link(std::string &error);
+  /// Kernels from the JIT, or from an ahead-of-time object's table.
+  LogicalResult linkJit(std::string &error);
+  LogicalResult linkTable(const nlogic_kernel_table &table,
+                          std::string &error);
+  /// Orders the template's components (after linking).
+  LogicalResult buildSchedule(std::string &error);
   FailureOr<int> layout(ArrayRef<const GroundNetwork *> nets,
                         std::string &error);
 
@@ -162,7 +164,7 @@ private:
 
 } // namespace
 
-LogicalResult CompiledEngine::link(std::string &error) {
+LogicalResult CompiledEngine::linkJit(std::string &error) {
   if (numParameters != int64_t(flatParams.size())) {
     error = "the kernels' parameter layout differs from the runtime's";
     return failure();
@@ -199,7 +201,44 @@ LogicalResult CompiledEngine::link(std::string &error) {
     relationForward[j] = reinterpret_cast<RelationForwardFn>(f);
     relationBackward[j] = reinterpret_cast<RelationBackwardFn>(b);
   }
+  return success();
+}
 
+LogicalResult CompiledEngine::linkTable(const nlogic_kernel_table &table,
+                                        std::string &error) {
+  size_t numDeclared = table.num_relations;
+  auto mismatch = [&](const std::string &what) {
+    error = "the compiled model does not match the template: " + what;
+    return failure();
+  };
+  if (table.num_rules != int64_t(model.rules.size()))
+    return mismatch(std::to_string(table.num_rules) + " rules, the template "
+                    "has " + std::to_string(model.rules.size()));
+  if (numDeclared > model.relations.size())
+    return mismatch("more relations than the template declares");
+  if (table.num_weights != int64_t(model.weights.size()) ||
+      table.num_parameters != int64_t(flatParams.size()))
+    return mismatch("different weights");
+  for (size_t w = 0; w < model.weights.size(); ++w)
+    if (table.parameter_offsets[w] != paramOffsets[w] ||
+        model.weights[w].name != table.weight_names[w])
+      return mismatch("weight " + model.weights[w].name);
+  for (size_t j = 0; j < numDeclared; ++j)
+    if (model.relations[j].derived != (table.relation_forward[j] != nullptr))
+      return mismatch("relation " + model.relations[j].display());
+  ruleForward.assign(table.rule_forward, table.rule_forward + table.num_rules);
+  ruleBackward.assign(table.rule_backward,
+                      table.rule_backward + table.num_rules);
+  relationForward.assign(model.relations.size(), nullptr);
+  relationBackward.assign(model.relations.size(), nullptr);
+  for (size_t j = 0; j < numDeclared; ++j) {
+    relationForward[j] = table.relation_forward[j];
+    relationBackward[j] = table.relation_backward[j];
+  }
+  return success();
+}
+
+LogicalResult CompiledEngine::buildSchedule(std::string &error) {
   // Components in dependency order: one runs once every derived relation
   // its rules read outside itself is final.
   std::map<int, Step> components;
@@ -480,7 +519,7 @@ levelRange(const std::vector<int64_t> &starts, int level, int64_t total) {
 /// Segments [first, first + count) of rule table `t`, as the kernel
 /// arguments (for a softmax rule, all of its groups).
 struct RuleCall {
-  StridedMemRefType<int32_t, 1> segments, index, groups;
+  IndexArena segments, index, groups;
   int64_t n;
 };
 static RuleCall ruleCall(RuleTable &t, bool softmax, int64_t first,
@@ -615,37 +654,47 @@ static std::string dimsText(int64_t rows, int64_t cols) {
   return std::to_string(rows) + "x" + std::to_string(cols);
 }
 
-FailureOr<std::unique_ptr<Engine>>
-runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
-                              ArrayRef<GroundNetwork> nets) {
-  // Shapes of the data relations, from the facts the samples reach.
-  size_t numDeclared = llvm::range_size(templ.getRelations());
-  std::map<int, std::pair<int64_t, int64_t>> factShapes;
-  // Every fact of the samples counts, reached by a query or not: the
-  // kernels are compiled once for all of them.
+/// The value shape of every data relation with facts in `nets` (reached by
+/// a query or not: kernels are compiled once for all samples).
+static LogicalResult
+factShapes(const TemplateModel &model, ArrayRef<GroundNetwork> nets,
+           size_t numDeclared,
+           std::map<int, std::pair<int64_t, int64_t>> &shapes,
+           std::string &error) {
   for (const GroundNetwork &net : nets)
     for (const GroundAtom &atom : net.atoms()) {
       if (!atom.groundRules.empty() || atom.factWeight >= 0 ||
-          atom.relation >= int(numDeclared))
+          atom.relation >= int(numDeclared) ||
+          model.relations[atom.relation].derived)
         continue;
       std::pair<int64_t, int64_t> s = {atom.factValue.rows,
                                        atom.factValue.cols};
-      auto [it, inserted] = factShapes.try_emplace(atom.relation, s);
-      if (!inserted && it->second != s &&
-          it->second.first * it->second.second != s.first * s.second)
-        return templ.emitError()
-               << "the compiled engine needs one value shape per relation, "
-                  "but facts of "
-               << model.relations[atom.relation].display() << " have shapes "
-               << dimsText(it->second.first, it->second.second) << " and "
-               << dimsText(s.first, s.second)
-               << " (run it with --engine reference)";
+      auto [it, inserted] = shapes.try_emplace(atom.relation, s);
+      if (!inserted && it->second.first * it->second.second !=
+                           s.first * s.second) {
+        error = "the compiled engine needs one value shape per relation, "
+                "but facts of " +
+                model.relations[atom.relation].display() + " have shapes " +
+                dimsText(it->second.first, it->second.second) + " and " +
+                dimsText(s.first, s.second);
+        return failure();
+      }
     }
+  return success();
+}
+
+FailureOr<std::unique_ptr<Engine>>
+runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
+                              ArrayRef<GroundNetwork> nets) {
+  size_t numDeclared = llvm::range_size(templ.getRelations());
+  std::map<int, std::pair<int64_t, int64_t>> shapes;
+  std::string error;
+  if (failed(factShapes(model, nets, numDeclared, shapes, error)))
+    return templ.emitError() << error << " (run it with --engine reference)";
   CompileOptions options;
-  for (auto [r, s] : factShapes)
-    if (!model.relations[r].derived)
-      options.shapes.push_back(model.relations[r].symbol + "=" +
-                               dimsText(s.first, s.second));
+  for (auto [r, s] : shapes)
+    options.shapes.push_back(model.relations[r].symbol + "=" +
+                             dimsText(s.first, s.second));
 
   MLIRContext *ctx = templ.getContext();
   DialectRegistry registry;
@@ -671,10 +720,43 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
   if (!jit)
     return templ.emitError() << "JIT compilation failed: "
                              << llvm::toString(jit.takeError());
-  auto engine = std::make_unique<CompiledEngine>(model, std::move(*compiled),
-                                                 std::move(*jit));
-  std::string error;
-  if (failed(engine->link(error)))
+  auto engine = std::make_unique<CompiledEngine>(
+      model, std::move(compiled->relationShapes),
+      std::move(compiled->aggregateSizes), compiled->numParameters,
+      std::move(*jit));
+  if (failed(engine->linkJit(error)) || failed(engine->buildSchedule(error)))
     return templ.emitError() << error;
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+FailureOr<std::unique_ptr<Engine>>
+runtime::createCompiledEngine(const nlogic_kernel_table &kernels,
+                              const TemplateModel &model,
+                              ArrayRef<GroundNetwork> nets,
+                              std::string &error) {
+  std::vector<std::pair<int64_t, int64_t>> relationShapes;
+  for (int64_t j = 0; j < kernels.num_relations; ++j)
+    relationShapes.push_back(
+        {kernels.relation_shapes[2 * j], kernels.relation_shapes[2 * j + 1]});
+  std::map<int, std::pair<int64_t, int64_t>> shapes;
+  if (failed(factShapes(model, nets, kernels.num_relations, shapes, error)))
+    return failure();
+  for (auto [r, s] : shapes) {
+    auto [rows, cols] = relationShapes[r];
+    if (rows * cols != s.first * s.second) {
+      error = "facts of " + model.relations[r].display() + " have shape " +
+              dimsText(s.first, s.second) + ", the model was compiled for " +
+              dimsText(rows, cols);
+      return failure();
+    }
+  }
+  auto engine = std::make_unique<CompiledEngine>(
+      model, std::move(relationShapes),
+      std::vector<int64_t>(kernels.aggregate_sizes,
+                           kernels.aggregate_sizes + kernels.num_rules),
+      kernels.num_parameters, nullptr);
+  if (failed(engine->linkTable(kernels, error)) ||
+      failed(engine->buildSchedule(error)))
+    return failure();
   return std::unique_ptr<Engine>(std::move(engine));
 }

@@ -35,6 +35,9 @@ struct CompileOptions {
   /// (see nlogic-specialize-shapes).
   std::vector<std::string> shapes;
   std::string prefix = "nlogic";
+  /// Warn when a data relation used as a value has no shape (scalars are
+  /// assumed): right for nlogic-compile, noise for a JIT that sees the data.
+  bool warnUnknownShapes = false;
   /// Stop after convert-nlogic-to-linalg (for inspection).
   bool stopAtKernels = false;
 };

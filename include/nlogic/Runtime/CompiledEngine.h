@@ -17,6 +17,7 @@
 #define NLOGIC_RUNTIME_COMPILEDENGINE_H
 
 #include "nlogic/Runtime/Engine.h"
+#include "nlogic/Runtime/KernelTable.h"
 
 namespace mlir::nlogic {
 class TemplateOp;
@@ -31,6 +32,15 @@ namespace mlir::nlogic::runtime {
 mlir::FailureOr<std::unique_ptr<Engine>>
 createCompiledEngine(mlir::nlogic::TemplateOp templ, const TemplateModel &model,
                      llvm::ArrayRef<GroundNetwork> nets);
+
+/// Runs the kernels of an ahead-of-time compiled model (the table of the
+/// header nlogic-compile writes) for the template `model` was built from.
+/// Fails, saying why, when the model does not match the template or the
+/// samples' fact shapes differ from those it was compiled for.
+mlir::FailureOr<std::unique_ptr<Engine>>
+createCompiledEngine(const nlogic_kernel_table &kernels,
+                     const TemplateModel &model,
+                     llvm::ArrayRef<GroundNetwork> nets, std::string &error);
 
 } // namespace mlir::nlogic::runtime
 

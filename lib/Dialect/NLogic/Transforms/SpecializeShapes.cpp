@@ -91,7 +91,7 @@ struct SpecializeShapesPass
       else if (auto it = given.find(sym); it != given.end())
         relShape.try_emplace(sym, it->second);
       else if (!derived.contains(sym))
-        relShape.try_emplace(sym, ValueShape::scalar());
+        relShape.try_emplace(sym, inferDataShape(rel, templ, weightShape));
     }
 
     Stratification strata = computeStratification(templ);
@@ -119,6 +119,37 @@ struct SpecializeShapesPass
       }
       rel.setValueType(it->second.toType(ctx));
     }
+  }
+
+  /// A data relation without a given shape: a matrix weight applied to its
+  /// atoms fixes it (`W x` with W r x c needs a vector of c); otherwise it
+  /// is a scalar, NeuraLogic's default fact value (with a warning when
+  /// asked for and the values are used).
+  template <typename WeightShapeFn>
+  ValueShape inferDataShape(RelationOp rel, TemplateOp templ,
+                            WeightShapeFn weightShape) {
+    bool valueUsed = false;
+    std::optional<ValueShape> inferred;
+    templ.walk([&](AtomOp atom) {
+      if (atom.getRelation() != rel.getSymName() || atom.getTransposed())
+        return;
+      for (Operation *user : atom->getUsers()) {
+        valueUsed = true;
+        if (auto weigh = dyn_cast<WeighOp>(user)) {
+          ValueShape w = weightShape(weigh.getWeightAttr());
+          if (w.getRank() == 2 && w.cols() > 1 && !inferred)
+            inferred = ValueShape::vector(w.cols());
+        }
+      }
+    });
+    if (inferred)
+      return *inferred;
+    if (valueUsed && warnUnknown)
+      rel.emitWarning() << "no shape is known for the values of @"
+                        << rel.getSymName()
+                        << "; assuming scalars (give it as "
+                        << rel.getSymName() << "=dims)";
+    return ValueShape::scalar();
   }
 
   /// Recomputes the shapes of one rule's values from its atoms; records the

@@ -87,8 +87,11 @@ def NLogicSpecializeShapesPass
     order with the dialect's shape algebra: atoms, weighings,
     combinations, transformations, head weights and the relation's
     combination of its rules. Recursive relations are iterated to a
-    fixpoint. A data relation with no known shape (one that only joins,
-    such as a hidden `edge`) becomes a scalar.
+    fixpoint. A data relation with no given shape takes the one a matrix
+    weight applied to it needs (`W x` with a 10x7 `W`: 7), or else is a
+    scalar (NeuraLogic's default fact value, and right for relations that
+    only join, such as a hidden `edge`); `warn-unknown-shapes` warns when
+    such a scalar is used as a value.
 
     Input: a verified template. Fails with a diagnostic at the offending
     op when the shapes disagree (two rules deriving different shapes for
@@ -111,7 +114,9 @@ def NLogicSpecializeShapesPass
   let options = [
     ListOption<"shapes", "shapes", "std::string",
                "shapes of data relations: symbol=dims, dims as 7, 3x3 or "
-               "scalar">
+               "scalar">,
+    Option<"warnUnknown", "warn-unknown-shapes", "bool", "false",
+           "warn when a data relation used as a value defaults to scalars">
   ];
 }
 

@@ -1,0 +1,84 @@
+/*===- KernelTable.h - the C ABI of a compiled template ------------*- C -*-===
+ *
+ * What `nlogic-compile` writes into a model header, and what the runtime
+ * reads to run ahead-of-time compiled kernels instead of JIT-compiling
+ * them. Plain C so that any language with a C FFI can drive a model.
+ *
+ * Arenas (see docs/Compiler.md): every ground atom's value sits at an
+ * element offset of a flat double array; weights sit in one parameter
+ * array in declaration order (weight i at parameter_offsets[i], row-major).
+ * Kernels take memref descriptors (nlogic_arena, nlogic_index_arena).
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef NLOGIC_RUNTIME_KERNELTABLE_H
+#define NLOGIC_RUNTIME_KERNELTABLE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A 1-D memref descriptor as MLIR passes it (StridedMemRefType<T, 1>). */
+typedef struct nlogic_arena {
+  double *allocated;
+  double *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+} nlogic_arena;
+
+typedef struct nlogic_index_arena {
+  int32_t *allocated;
+  int32_t *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+} nlogic_index_arena;
+
+/* Rule k, forward: for each of n segments (head atoms; for a softmax rule,
+ * n groups of segments) reduce the substitutions' values, keep the
+ * aggregate and add the weighted contribution to the head's accumulator. */
+typedef void (*nlogic_rule_forward_fn)(
+    nlogic_arena *values, nlogic_arena *acc, nlogic_arena *aggs,
+    nlogic_arena *params, nlogic_index_arena *segments,
+    nlogic_index_arena *index, nlogic_index_arena *groups, int64_t n);
+/* Rule k, backward: accumulates gradients into dvalues and grads. */
+typedef void (*nlogic_rule_backward_fn)(
+    nlogic_arena *values, nlogic_arena *acc, nlogic_arena *aggs,
+    nlogic_arena *params, nlogic_arena *dvalues, nlogic_arena *dacc,
+    nlogic_arena *grads, nlogic_index_arena *segments,
+    nlogic_index_arena *index, nlogic_index_arena *groups, int64_t n);
+/* Relation j: offset + transformation of n derived atoms (and backward). */
+typedef void (*nlogic_relation_forward_fn)(nlogic_arena *values,
+                                           nlogic_arena *acc,
+                                           nlogic_arena *params,
+                                           nlogic_index_arena *atoms,
+                                           int64_t n);
+typedef void (*nlogic_relation_backward_fn)(
+    nlogic_arena *values, nlogic_arena *acc, nlogic_arena *params,
+    nlogic_arena *dvalues, nlogic_arena *dacc, nlogic_arena *grads,
+    nlogic_index_arena *atoms, int64_t n);
+
+typedef struct nlogic_kernel_table {
+  int64_t num_rules;      /* rules, in evaluation order */
+  int64_t num_relations;  /* relations, in declaration order */
+  int64_t num_weights;
+  int64_t num_parameters; /* elements of the parameter arena */
+  const nlogic_rule_forward_fn *rule_forward;
+  const nlogic_rule_backward_fn *rule_backward;
+  /* NULL for relations no rule derives. */
+  const nlogic_relation_forward_fn *relation_forward;
+  const nlogic_relation_backward_fn *relation_backward;
+  const int64_t *relation_shapes;   /* rows, cols per relation */
+  const int64_t *aggregate_sizes;   /* elements per rule aggregate */
+  const int64_t *parameter_offsets; /* per weight */
+  const char *const *weight_names;  /* per weight */
+} nlogic_kernel_table;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NLOGIC_RUNTIME_KERNELTABLE_H */
