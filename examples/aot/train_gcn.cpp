@@ -94,8 +94,7 @@ int main(int argc, char **argv) {
         targets.push_back(q.target);
       }
       (*engine)->backward(batches[i], params, dOut, grads);
-      adam.step(params, grads, &(*engine)->usedWeights());
-      (*engine)->clearUsedWeights();
+      (*engine)->optimizerStep(adam, params, grads);
       for (Tensor &g : grads)
         std::fill(g.data.begin(), g.data.end(), 0.0);
     }

@@ -124,6 +124,11 @@ std::string nlogic::kernelHeader(TemplateOp templ,
     declare("rule_forward", "rule" + std::to_string(k) + "_forward");
     declare("rule_backward", "rule" + std::to_string(k) + "_backward");
   }
+  os << "void _mlir_ciface_" << p << "_sgd_step(nlogic_arena *, "
+        "nlogic_arena *, nlogic_arena *, double);\n"
+     << "void _mlir_ciface_" << p << "_adam_step(nlogic_arena *, "
+        "nlogic_arena *, nlogic_arena *, nlogic_arena *, nlogic_arena *, "
+        "double, double, double);\n";
   for (auto [j, rel] : llvm::enumerate(relations))
     if (derived.contains(rel.getSymNameAttr())) {
       declare("relation_forward", "relation" + std::to_string(j) + "_forward");
@@ -182,7 +187,9 @@ std::string nlogic::kernelHeader(TemplateOp templ,
      << "    " << p << "_rule_forward, " << p << "_rule_backward,\n"
      << "    " << p << "_relation_forward, " << p << "_relation_backward,\n"
      << "    " << p << "_relation_shapes, " << p << "_aggregate_sizes,\n"
-     << "    " << p << "_parameter_offsets, " << p << "_weight_names};\n\n"
+     << "    " << p << "_parameter_offsets, " << p << "_weight_names,\n"
+     << "    _mlir_ciface_" << p << "_sgd_step, _mlir_ciface_" << p
+     << "_adam_step};\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }

@@ -25,6 +25,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <numeric>
@@ -140,6 +141,8 @@ public:
   const std::vector<bool> &usedWeights() const override { return used; }
   void clearUsedWeights() override { used.assign(used.size(), false); }
   llvm::StringRef name() const override { return "compiled"; }
+  void optimizerStep(Optimizer &opt, Parameters &params,
+                     const std::vector<Tensor> &grads) override;
 
 private:
   int64_t relationSize(int r) const {
@@ -155,6 +158,12 @@ private:
   std::vector<RuleBackwardFn> ruleBackward;
   std::vector<RelationForwardFn> relationForward;
   std::vector<RelationBackwardFn> relationBackward;
+  nlogic_sgd_step_fn sgdStep = nullptr;
+  nlogic_adam_step_fn adamStep = nullptr;
+  // The compiled optimizer's state: Adam's moments and step count, and
+  // which elements a step updates.
+  std::vector<double> adamM, adamV, stepMask;
+  int64_t adamT = 0;
   std::vector<Step> schedule;
   std::vector<int64_t> paramOffsets;
   std::vector<double> flatParams, flatGrads;
@@ -201,6 +210,11 @@ LogicalResult CompiledEngine::linkJit(std::string &error) {
     relationForward[j] = reinterpret_cast<RelationForwardFn>(f);
     relationBackward[j] = reinterpret_cast<RelationBackwardFn>(b);
   }
+  void *sgd, *adam;
+  if (!lookup("sgd_step", sgd) || !lookup("adam_step", adam))
+    return failure();
+  sgdStep = reinterpret_cast<nlogic_sgd_step_fn>(sgd);
+  adamStep = reinterpret_cast<nlogic_adam_step_fn>(adam);
   return success();
 }
 
@@ -235,6 +249,8 @@ LogicalResult CompiledEngine::linkTable(const nlogic_kernel_table &table,
     relationForward[j] = table.relation_forward[j];
     relationBackward[j] = table.relation_backward[j];
   }
+  sgdStep = table.sgd_step;
+  adamStep = table.adam_step;
   return success();
 }
 
@@ -643,6 +659,40 @@ void CompiledEngine::backward(int id, const Parameters &params,
       g.data[e] += flatGrads[paramOffsets[w] + e];
   for (auto [u, b] : llvm::zip(used, batch.used))
     u = u || b;
+}
+
+void CompiledEngine::optimizerStep(Optimizer &opt, Parameters &params,
+                                   const std::vector<Tensor> &grads) {
+  size_t n = flatParams.size();
+  stepMask.assign(n, 0.0);
+  for (auto [w, p] : llvm::enumerate(params)) {
+    int64_t base = paramOffsets[w];
+    std::copy(p.data.begin(), p.data.end(), flatParams.begin() + base);
+    std::copy(grads[w].data.begin(), grads[w].data.end(),
+              flatGrads.begin() + base);
+    if (used[w] && !model.weights[w].fixed)
+      std::fill(stepMask.begin() + base, stepMask.begin() + base + p.size(),
+                1.0);
+  }
+  Arena ps = descriptor(flatParams), gs = descriptor(flatGrads),
+        mask = descriptor(stepMask);
+  if (opt.getKind() == OptimizerKind::SGD) {
+    sgdStep(&ps, &gs, &mask, opt.getLearningRate());
+  } else {
+    if (adamM.size() != n) {
+      adamM.assign(n, 0.0);
+      adamV.assign(n, 0.0);
+    }
+    ++adamT;
+    Arena m = descriptor(adamM), v = descriptor(adamV);
+    adamStep(&ps, &gs, &mask, &m, &v, opt.getLearningRate(),
+             1 - std::pow(0.9, adamT), 1 - std::pow(0.999, adamT));
+  }
+  for (auto [w, p] : llvm::enumerate(params))
+    std::copy(flatParams.begin() + paramOffsets[w],
+              flatParams.begin() + paramOffsets[w] + p.size(),
+              p.data.begin());
+  clearUsedWeights();
 }
 
 /// `7`, `3x3` or `scalar` for the specialize-shapes option.

@@ -453,8 +453,7 @@ static int runTrain(MLIRContext &ctx) {
         dOut.push_back(std::move(d));
       }
       eng->backward(b, params, dOut, grads);
-      optimizer.step(params, grads, &eng->usedWeights());
-      eng->clearUsedWeights();
+      eng->optimizerStep(optimizer, params, grads);
       zeroGrads();
       progress.sample(epoch, sample, total);
     }
@@ -688,8 +687,7 @@ static int runCheck(MLIRContext &ctx) {
           dOut.push_back(std::move(d));
         }
         e.backward(b, p, dOut, grads);
-        opt.step(p, grads, &e.usedWeights());
-        e.clearUsedWeights();
+        e.optimizerStep(opt, p, grads);
       }
     }
   };

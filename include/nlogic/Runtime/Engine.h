@@ -18,6 +18,7 @@
 #define NLOGIC_RUNTIME_ENGINE_H
 
 #include "nlogic/Runtime/Evaluator.h"
+#include "nlogic/Runtime/Training.h"
 
 #include <memory>
 
@@ -47,6 +48,15 @@ public:
   /// (an optimizer step leaves the others alone, as NeuraLogic does).
   virtual const std::vector<bool> &usedWeights() const = 0;
   virtual void clearUsedWeights() = 0;
+
+  /// Applies `opt` to the learnable weights the batches since the last
+  /// step used, then forgets them (clearUsedWeights). The compiled engine
+  /// runs a compiled step and keeps Adam's moments itself.
+  virtual void optimizerStep(Optimizer &opt, Parameters &params,
+                             const std::vector<Tensor> &grads) {
+    opt.step(params, grads, &usedWeights());
+    clearUsedWeights();
+  }
 
   /// Short name for reports: "reference" or "compiled".
   virtual llvm::StringRef name() const = 0;

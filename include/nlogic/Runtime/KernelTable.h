@@ -61,6 +61,15 @@ typedef void (*nlogic_relation_backward_fn)(
     nlogic_arena *dvalues, nlogic_arena *dacc, nlogic_arena *grads,
     nlogic_index_arena *atoms, int64_t n);
 
+/* Optimizer steps over the parameter arena; `mask` is nonzero for the
+ * elements to update. Adam: c1 = 1 - 0.9^t, c2 = 1 - 0.999^t. */
+typedef void (*nlogic_sgd_step_fn)(nlogic_arena *params, nlogic_arena *grads,
+                                   nlogic_arena *mask, double lr);
+typedef void (*nlogic_adam_step_fn)(nlogic_arena *params, nlogic_arena *grads,
+                                    nlogic_arena *mask, nlogic_arena *m,
+                                    nlogic_arena *v, double lr, double c1,
+                                    double c2);
+
 typedef struct nlogic_kernel_table {
   int64_t num_rules;      /* rules, in evaluation order */
   int64_t num_relations;  /* relations, in declaration order */
@@ -75,6 +84,8 @@ typedef struct nlogic_kernel_table {
   const int64_t *aggregate_sizes;   /* elements per rule aggregate */
   const int64_t *parameter_offsets; /* per weight */
   const char *const *weight_names;  /* per weight */
+  nlogic_sgd_step_fn sgd_step;
+  nlogic_adam_step_fn adam_step;
 } nlogic_kernel_table;
 
 #ifdef __cplusplus

@@ -41,6 +41,9 @@ public:
   void step(Parameters &params, const std::vector<Tensor> &grads,
             const std::vector<bool> *used = nullptr);
 
+  OptimizerKind getKind() const { return kind; }
+  double getLearningRate() const { return lr; }
+
 private:
   OptimizerKind kind;
   double lr;

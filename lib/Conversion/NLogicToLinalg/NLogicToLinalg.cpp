@@ -253,6 +253,7 @@ private:
   RuleKernel makeRuleKernel(RuleOp rule, KernelBuilder &kb, ValueRange args);
   LogicalResult emitRuleForward(RuleOp rule, int index);
   LogicalResult emitRuleBackward(RuleOp rule, int index);
+  void emitOptimizerSteps();
   void emitRelationForward(RelationOp rel, int index);
   void emitRelationBackward(RelationOp rel, int index);
 
@@ -595,6 +596,82 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
   func::ReturnOp::create(b);
 }
 
+/// SGD and Adam over the flat parameter arena, elementwise; `mask` is 1
+/// for the elements of learnable weights the batch used. The arithmetic is
+/// the reference optimizer's, operation for operation (no reassociation),
+/// so both give the same bits.
+void TemplateLowering::emitOptimizerSteps() {
+  ImplicitLocOpBuilder b(templ.getLoc(), templ.getContext());
+  MLIRContext *ctx = templ.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+  auto cst = [&](ImplicitLocOpBuilder &ib, double v) {
+    return arith::ConstantOp::create(ib, ib.getFloatAttr(f64, v));
+  };
+
+  // sgd_step(params, grads, mask, lr): p -= lr * g.
+  {
+    func::FuncOp fn = createKernel("sgd_step", {arena, arena, arena, f64}, b);
+    Block *entry = &fn.front();
+    Value params = entry->getArgument(0), grads = entry->getArgument(1),
+          mask = entry->getArgument(2), lr = entry->getArgument(3);
+    linalg::GenericOp::create(
+        b, TypeRange{}, ValueRange{grads, mask}, ValueRange{params},
+        SmallVector<AffineMap>(3, id),
+        SmallVector<utils::IteratorType>{utils::IteratorType::parallel}, "",
+        "", [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder ib(loc, nested);
+          Value on = arith::CmpFOp::create(ib, arith::CmpFPredicate::ONE,
+                                           args[1], cst(ib, 0.0));
+          Value next = arith::SubFOp::create(
+              ib, args[2], arith::MulFOp::create(ib, lr, args[0]));
+          linalg::YieldOp::create(
+              ib, ValueRange{arith::SelectOp::create(ib, on, next, args[2])});
+        });
+    func::ReturnOp::create(b);
+  }
+  // adam_step(params, grads, mask, m, v, lr, c1, c2), c1 = 1 - b1^t,
+  // c2 = 1 - b2^t.
+  {
+    func::FuncOp fn = createKernel(
+        "adam_step", {arena, arena, arena, arena, arena, f64, f64, f64}, b);
+    Block *entry = &fn.front();
+    Value params = entry->getArgument(0), grads = entry->getArgument(1),
+          mask = entry->getArgument(2), m = entry->getArgument(3),
+          v = entry->getArgument(4), lr = entry->getArgument(5),
+          c1 = entry->getArgument(6), c2 = entry->getArgument(7);
+    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    linalg::GenericOp::create(
+        b, TypeRange{}, ValueRange{grads, mask}, ValueRange{params, m, v},
+        SmallVector<AffineMap>(5, id),
+        SmallVector<utils::IteratorType>{utils::IteratorType::parallel}, "",
+        "", [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder ib(loc, nested);
+          Value g = args[0], p = args[2], mi = args[3], vi = args[4];
+          Value on = arith::CmpFOp::create(ib, arith::CmpFPredicate::ONE,
+                                           args[1], cst(ib, 0.0));
+          auto mul = [&](Value x, Value y) {
+            return Value(arith::MulFOp::create(ib, x, y));
+          };
+          auto add = [&](Value x, Value y) {
+            return Value(arith::AddFOp::create(ib, x, y));
+          };
+          Value m2 = add(mul(cst(ib, b1), mi), mul(cst(ib, 1 - b1), g));
+          Value v2 =
+              add(mul(cst(ib, b2), vi), mul(mul(cst(ib, 1 - b2), g), g));
+          Value mHat = arith::DivFOp::create(ib, m2, c1);
+          Value vHat = arith::DivFOp::create(ib, v2, c2);
+          Value denom = add(math::SqrtOp::create(ib, vHat), cst(ib, eps));
+          Value p2 = arith::SubFOp::create(
+              ib, p, arith::DivFOp::create(ib, mul(lr, mHat), denom));
+          linalg::YieldOp::create(
+              ib, ValueRange{arith::SelectOp::create(ib, on, p2, p),
+                             arith::SelectOp::create(ib, on, m2, mi),
+                             arith::SelectOp::create(ib, on, v2, vi)});
+        });
+    func::ReturnOp::create(b);
+  }
+}
+
 LogicalResult TemplateLowering::run() {
   MLIRContext *ctx = templ.getContext();
   f64 = Float64Type::get(ctx);
@@ -640,6 +717,7 @@ LogicalResult TemplateLowering::run() {
       emitRelationForward(rel, j);
       emitRelationBackward(rel, j);
     }
+  emitOptimizerSteps();
   module->setAttr(prefix + ".parameters",
                   IntegerAttr::get(IntegerType::get(ctx, 64), layout.size));
   return success();
