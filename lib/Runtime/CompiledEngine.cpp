@@ -784,6 +784,28 @@ runtime::createCompiledEngine(const nlogic_kernel_table &kernels,
                               const TemplateModel &model,
                               ArrayRef<GroundNetwork> nets,
                               std::string &error) {
+  // The counts first: the arrays are only read once they fit.
+  if (kernels.num_rules != int64_t(model.rules.size()) ||
+      kernels.num_relations < 0 ||
+      kernels.num_relations > int64_t(model.relations.size()) ||
+      kernels.num_weights != int64_t(model.weights.size())) {
+    error = "the compiled model does not match the template: " +
+            std::to_string(kernels.num_rules) + " rules, " +
+            std::to_string(kernels.num_relations) + " relations, " +
+            std::to_string(kernels.num_weights) +
+            " weights; the template has " +
+            std::to_string(model.rules.size()) + " rules and " +
+            std::to_string(model.weights.size()) + " weights";
+    return failure();
+  }
+  if (!kernels.rule_forward || !kernels.rule_backward ||
+      !kernels.relation_forward || !kernels.relation_backward ||
+      !kernels.relation_shapes || !kernels.aggregate_sizes ||
+      !kernels.parameter_offsets || !kernels.weight_names ||
+      !kernels.sgd_step || !kernels.adam_step) {
+    error = "the kernel table is incomplete";
+    return failure();
+  }
   std::vector<std::pair<int64_t, int64_t>> relationShapes;
   for (int64_t j = 0; j < kernels.num_relations; ++j)
     relationShapes.push_back(

@@ -7,19 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TemplateFixture.h"
+
 #include "nlogic/Runtime/Evaluator.h"
-#include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
-#include "nlogic/Frontend/NeuraLogic/Importer.h"
-#include "nlogic/InitAll.h"
-#include "nlogic/Runtime/Grounder.h"
-#include "nlogic/Runtime/Training.h"
-
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/SourceMgr.h"
-
-#include "gtest/gtest.h"
 
 #include <cmath>
 
@@ -29,45 +19,9 @@ using namespace mlir::nlogic::runtime;
 
 namespace {
 
-/// A template imported from text, with a helper to add facts and queries.
-struct Fixture {
-  MLIRContext ctx;
-  TemplateModel model;
-  Sample sample;
-  std::vector<SampleFact> facts;
-
-  explicit Fixture(llvm::StringRef text) {
-    DialectRegistry registry;
-    registerAllDialects(registry);
-    ctx.appendDialectRegistry(registry);
-    llvm::SourceMgr sourceMgr;
-    sourceMgr.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy(text, "test.txt"), llvm::SMLoc());
-    auto module = neuralogic::importTemplate(sourceMgr, &ctx);
-    EXPECT_TRUE(module && succeeded(verify(*module)));
-    TemplateOp templ;
-    module->walk([&](TemplateOp t) { templ = t; });
-    FailureOr<TemplateModel> built = buildModel(templ);
-    EXPECT_TRUE(succeeded(built));
-    model = std::move(*built);
-  }
-
-  std::vector<Const> terms(std::initializer_list<int64_t> ints) {
-    std::vector<Const> out;
-    for (int64_t i : ints)
-      out.push_back(Const::ofInt(i));
-    return out;
-  }
-  void fact(llvm::StringRef rel, std::initializer_list<int64_t> args,
-            Tensor value) {
-    facts.push_back(
-        {model.relationFor(rel, int64_t(args.size())), terms(args), value});
-  }
-  void query(llvm::StringRef rel, std::initializer_list<int64_t> args,
-             Tensor target) {
-    sample.queries.push_back({model.relationFor(rel, int64_t(args.size())),
-                              terms(args), target, rel.str()});
-  }
+/// The evaluator's side of the fixture: losses and finite differences.
+struct Fixture : nlogic_test::TemplateFixture {
+  using TemplateFixture::TemplateFixture;
 
   /// Total MSE over the queries.
   double loss(Evaluator &eval, const GroundNetwork &net,
@@ -83,13 +37,7 @@ struct Fixture {
 
   /// Checks backward() against central differences for every weight.
   void checkGradients(uint64_t seed = 7) {
-    sample.facts = std::make_shared<std::vector<SampleFact>>(facts);
-    Grounder grounder(model);
-    GroundNetwork net;
-    std::string error;
-    ASSERT_TRUE(succeeded(grounder.ground(sample, net, error))) << error;
-    for (int q : net.queryAtoms)
-      ASSERT_GE(q, 0) << "a query was not derived";
+    GroundNetwork net = ground();
     Parameters params = initializeWeights(model, seed);
     Evaluator eval(model);
     std::vector<Tensor> out = eval.forward(net, params);
@@ -104,17 +52,9 @@ struct Fixture {
       grads.push_back(Tensor::zerosLike(p));
     eval.backward(net, params, dOut, grads);
 
-    const double h = 1e-6;
-    for (size_t w = 0; w < params.size(); ++w)
-      for (int64_t i = 0; i < params[w].size(); ++i) {
-        Parameters plus = params, minus = params;
-        plus[w].data[i] += h;
-        minus[w].data[i] -= h;
-        double numeric =
-            (loss(eval, net, plus) - loss(eval, net, minus)) / (2 * h);
-        EXPECT_NEAR(grads[w].data[i], numeric, 1e-6 * (1 + std::abs(numeric)))
-            << "weight " << model.weights[w].name << "[" << i << "]";
-      }
+    expectFiniteDifferences(params, grads, [&](const Parameters &p) {
+      return loss(eval, net, p);
+    });
   }
 };
 
