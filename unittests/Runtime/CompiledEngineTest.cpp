@@ -65,47 +65,21 @@ struct Compiled : TemplateFixture {
 
 } // namespace
 
+static void checkCase(const GradientCase &c) {
+  Compiled f(c.text);
+  c.populate(f);
+  f.checkAgainstReferenceAndFiniteDifferences();
+}
+
 TEST(CompiledEngine, OffsetsHeadWeightsAndSharing) {
-  Compiled f(R"(
-    h(X) :- $w={2,2} e(X), 0.3. [transformation=tanh]
-    h / 1 {2}
-    h / 1 [transformation=sigmoid]
-    {1,2} out :- $w={2,2} h(X), e(X). [aggregation=avg, transformation=tanh]
-  )");
-  f.fact("e", {0}, Tensor::vector({0.5, -1.0}));
-  f.fact("e", {1}, Tensor::vector({1.5, 0.25}));
-  f.query("out", {}, Tensor::scalar(0.7));
-  f.checkAgainstReferenceAndFiniteDifferences();
+  checkCase(offsetsAndSharing());
 }
 
-TEST(CompiledEngine, SoftmaxAggregationGroups) {
-  Compiled f(R"(
-    score(I, J) :- k(J)^T, {2,2} q(I). [combination=product, aggregation=softmax(agg_terms=[J])]
-    att(I) :- score(I, J), {2,2} v(J). [combination=product, aggregation=sum]
-  )");
-  for (int i = 0; i < 3; ++i) {
-    f.fact("q", {i}, Tensor::vector({0.2 * i - 0.1, 0.3}));
-    f.fact("k", {i}, Tensor::vector({0.5, -0.4 * i}));
-    f.fact("v", {i}, Tensor::vector({1.0 + i, -0.5 * i}));
-  }
-  f.query("att", {0}, Tensor::vector({0.1, 0.2}));
-  f.query("att", {2}, Tensor::vector({-0.3, 0.4}));
-  f.checkAgainstReferenceAndFiniteDifferences();
-}
+TEST(CompiledEngine, SoftmaxAggregationGroups) { checkCase(softmaxGroups()); }
 
+// The recursive component runs level by level.
 TEST(CompiledEngine, RecursionLevelsMaxAndElementProducts) {
-  // acc(J) depends on acc(J-1): the recursive component runs level by
-  // level.
-  Compiled f(R"(
-    acc(0) :- {2} x(0).
-    acc(J) :- {2,2} acc(I), {2} x(J), @next(I, J). [transformation=tanh]
-    pair(I, J) :- acc(I), acc(J), @leq(J, I). [combination=elproduct, aggregation=avg]
-    {1,2} out :- pair(I, J). [aggregation=max]
-  )");
-  for (int i = 0; i < 4; ++i)
-    f.fact("x", {i}, Tensor::scalar(0.5 + i));
-  f.query("out", {}, Tensor::scalar(0.25));
-  f.checkAgainstReferenceAndFiniteDifferences();
+  checkCase(causalRecursion());
 }
 
 TEST(CompiledEngine, OptimizerStepsMatchTheReferenceBitForBit) {
