@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 AGGREGATIONS = ["sum", "avg", "max", "min", "count"]
-COMBINATIONS = ["sum", "avg", "max", "min", "elproduct"]
+COMBINATIONS = ["sum", "avg", "max", "min", "elproduct", "concat"]
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu"]
 
 
@@ -90,12 +90,24 @@ class Case:
             body.append("*e(X, Y)")
         if rng.random() < 0.25:
             body.append("!g(X)")
-        agg_dim = 1 if aggregation == "count" else rule_dim
+        # The value's size: a concatenation stacks its inputs (weighted
+        # literals give rule_dim, a bare edge its scalar value).
+        value_dim = rule_dim
+        if combination == "concat":
+            value_dim = sum(rule_dim if lit.startswith("{") else 1
+                            for lit in body
+                            if lit[0] in "{e")
+        if combination != "product" and value_dim >= 2 and rng.random() < 0.3:
+            activation = rng.choice(["softmax", "norm",
+                                     f"slice(rows=[1,{value_dim}])"])
+            if activation.startswith("slice"):
+                value_dim -= 1
+        agg_dim = 1 if aggregation == "count" else value_dim
         head_weight = ""
         if agg_dim != head_dim or rng.random() < 0.5:
             head_weight = self.weight(head_dim, agg_dim) + " "
         meta = (f"[aggregation={aggregation}, combination={combination}, "
-                f"activation={activation}]")
+                f"transformation={activation}]")
         self.lines.append(f"{head_weight}{head}(X) :- {', '.join(body)}. "
                           f"{meta}")
 

@@ -82,6 +82,8 @@ TEST(CompiledEngine, RecursionLevelsMaxAndElementProducts) {
   checkCase(causalRecursion());
 }
 
+TEST(CompiledEngine, SliceConcatSoftmaxNorm) { checkCase(vectorFunctions()); }
+
 TEST(CompiledEngine, OptimizerStepsMatchTheReferenceBitForBit) {
   for (OptimizerKind kind : {OptimizerKind::SGD, OptimizerKind::Adam}) {
     Compiled f(R"(

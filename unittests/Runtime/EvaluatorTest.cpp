@@ -78,6 +78,10 @@ TEST(EvaluatorGradient, CausalConstraintAndRecursion) {
   checkCase(nlogic_test::causalRecursion());
 }
 
+TEST(EvaluatorGradient, SliceConcatSoftmaxNorm) {
+  checkCase(nlogic_test::vectorFunctions());
+}
+
 TEST(EvaluatorForward, SoftmaxAggregationValues) {
   Fixture f(R"(
     w(I, J) :- s(I, J). [aggregation=softmax(agg_terms=[J])]

@@ -171,6 +171,21 @@ inline GradientCase causalRecursion() {
           }};
 }
 
+/// Functions of whole vectors: slice, concatenation, softmax, layer norm.
+inline GradientCase vectorFunctions() {
+  return {R"(
+    h(X) :- {4,3} e(X), {2,3} e(X). [combination=concat, transformation=norm]
+    g(X) :- {3,6} h(X). [transformation=slice(rows=[1,3])]
+    s(X) :- {3,2} g(X), {3,3} e(X). [transformation=softmax]
+    {1,3} out :- s(X). [aggregation=sum]
+  )",
+          [](TemplateFixture &f) {
+            f.fact("e", {0}, Tensor::vector({0.5, -1.0, 0.25}));
+            f.fact("e", {1}, Tensor::vector({1.5, 0.25, -0.75}));
+            f.query("out", {}, Tensor::scalar(0.3));
+          }};
+}
+
 } // namespace nlogic_test
 
 #endif // NLOGIC_UNITTESTS_RUNTIME_TEMPLATEFIXTURE_H

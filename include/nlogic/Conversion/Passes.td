@@ -48,10 +48,11 @@ def ConvertNLogicToLinalgPass
 
     Input: a verified template whose values all have static shapes (see
     `nlogic-specialize-shapes`). Constructs the kernels cannot compute yet
-    (softmax aggregation, recursive rules, the combinations concat /
-    crosssum / cossim / softmax, relation combinations other than sum,
-    vector transformations such as softmax or slice) are reported at
-    their location, and the pass fails: nothing is silently dropped.
+    (the combinations crosssum / cossim / softmax / sparsemax / count, the
+    transformations sparsemax and reshape, relation combinations other
+    than sum, concat aggregation, softmax aggregation in recursive rules)
+    are reported at their location, and the pass fails: nothing is
+    silently dropped.
 
     Example (one rule `h(X) :- w * b(X)`), abridged:
     ```mlir

@@ -43,6 +43,22 @@ Buf KernelBuilder::view(Value arena, int64_t staticOffset, int64_t rows,
   return Buf{v, rows, cols};
 }
 
+Buf KernelBuilder::subview(const Buf &b, int64_t r0, int64_t c0,
+                           int64_t rows, int64_t cols) {
+  // A transposed buffer stores the logical block transposed.
+  if (b.transposed) {
+    std::swap(r0, c0);
+    std::swap(rows, cols);
+  }
+  SmallVector<OpFoldResult> offsets = {this->b.getIndexAttr(r0),
+                                       this->b.getIndexAttr(c0)};
+  SmallVector<OpFoldResult> sizes = {this->b.getIndexAttr(rows),
+                                     this->b.getIndexAttr(cols)};
+  SmallVector<OpFoldResult> strides(2, this->b.getIndexAttr(1));
+  Value v = memref::SubViewOp::create(this->b, b.mem, offsets, sizes, strides);
+  return Buf{v, rows, cols, b.transposed};
+}
+
 Value KernelBuilder::constant(double v) {
   return arith::ConstantOp::create(b, b.getFloatAttr(elementType, v));
 }

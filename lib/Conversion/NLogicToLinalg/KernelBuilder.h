@@ -64,6 +64,11 @@ public:
   Buf view(Value arena, Value offset, int64_t rows, int64_t cols);
   Buf view(Value arena, int64_t staticOffset, int64_t rows, int64_t cols);
 
+  /// The block [r0, r0 + rows) x [c0, c0 + cols) of `b`'s logical shape,
+  /// as a strided view (no copy).
+  Buf subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows,
+              int64_t cols);
+
   Value constant(double v);
   Value constantIndex(int64_t v);
   void fill(const Buf &out, double v);

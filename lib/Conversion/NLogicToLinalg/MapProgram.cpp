@@ -14,7 +14,10 @@
 #include "nlogic/Dialect/NLogic/IR/ValueShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/SymbolTable.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::nlogic;
@@ -47,6 +50,23 @@ LogicalResult MapProgram::checkSupported(RuleOp rule) {
       case Combination::elproduct:
       case Combination::product:
         break;
+      case Combination::concat: {
+        SmallVector<std::pair<int64_t, int64_t>> shapes;
+        bool anyMatrix = false;
+        for (Value in : comb.getInputs()) {
+          shapes.push_back(shapeOf(in));
+          anyMatrix |= shapes.back().first > 1 && shapes.back().second > 1;
+        }
+        bool alongCols = anyMatrix && comb.getAxis().value_or(0) == 1;
+        bool fits = !comb.getOffsetAttr() && !shapes.empty();
+        for (auto [r, c] : shapes)
+          fits &= alongCols ? r == shapes.front().first
+                            : c == shapes.front().second;
+        if (!fits)
+          result = unsupported(&op, "a concatenation of values whose rows "
+                                    "(or columns) do not line up");
+        break;
+      }
       case Combination::max:
       case Combination::min: {
         // The gradient is routed per element: inputs must not broadcast.
@@ -66,8 +86,10 @@ LogicalResult MapProgram::checkSupported(RuleOp rule) {
                                       "' combination");
       }
     } else if (auto tr = dyn_cast<TransformOp>(op)) {
-      if (!isElementwiseTransformation(tr.getKind()) &&
-          tr.getKind() != Transformation::transpose)
+      Transformation k = tr.getKind();
+      if (!isElementwiseTransformation(k) && k != Transformation::transpose &&
+          k != Transformation::softmax && k != Transformation::norm &&
+          k != Transformation::slice)
         result = unsupported(&op, "the '" +
                                       stringifyTransformation(tr.getKind()) +
                                       "' transformation");
@@ -191,6 +213,108 @@ int MapProgram::emitProduct2(int a, int b) {
   return out;
 }
 
+/// A 1x1 buffer holding `init`.
+static Buf scalarBuf(KernelBuilder &kb, double init) {
+  Buf b = kb.alloc(1, 1);
+  kb.fill(b, init);
+  return b;
+}
+
+static Value cst(ImplicitLocOpBuilder &b, Value like, double v) {
+  return arith::ConstantOp::create(b, b.getFloatAttr(like.getType(), v));
+}
+
+int MapProgram::emitSoftmax(int in) {
+  // y = exp(x - max x) / sum, over every element (as the reference).
+  Buf x = slots[in].value;
+  Buf max = scalarBuf(kb, -std::numeric_limits<double>::infinity());
+  kb.reduceAll(max, {x}, [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+    Value gt = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, v[0], o);
+    return Value(arith::SelectOp::create(b, gt, v[0], o));
+  });
+  int out = temp(x.logicalRows(), x.logicalCols(), {in});
+  Buf y = slots[out].value;
+  kb.elementwise(y, {x, max}, [](ImplicitLocOpBuilder &b, ValueRange v, Value) {
+    return Value(math::ExpOp::create(b, arith::SubFOp::create(b, v[0], v[1])));
+  });
+  Buf z = scalarBuf(kb, 0.0);
+  kb.accumulate(y, z);
+  kb.elementwise(y, {z}, [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+    return Value(arith::DivFOp::create(b, o, v[0]));
+  });
+  tape.push_back(Step{StepKind::Softmax, {in}, out});
+  return out;
+}
+
+/// Layer normalisation over every element: (x - mean) / sqrt(var + 1e-5),
+/// as the reference's `norm`.
+static constexpr double kNormEpsilon = 1e-5;
+
+int MapProgram::emitNorm(int in) {
+  Buf x = slots[in].value;
+  double n = double(x.size());
+  Buf mean = scalarBuf(kb, 0.0);
+  kb.accumulate(x, mean);
+  kb.elementwise(mean, {}, [n](ImplicitLocOpBuilder &b, ValueRange, Value o) {
+    return Value(arith::DivFOp::create(b, o, cst(b, o, n)));
+  });
+  Buf sigma = scalarBuf(kb, 0.0);
+  kb.reduceAll(sigma, {x, mean},
+               [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+                 Value d = arith::SubFOp::create(b, v[0], v[1]);
+                 return Value(arith::AddFOp::create(
+                     b, o, arith::MulFOp::create(b, d, d)));
+               });
+  kb.elementwise(sigma, {}, [n](ImplicitLocOpBuilder &b, ValueRange, Value o) {
+    Value var = arith::DivFOp::create(b, o, cst(b, o, n));
+    return Value(math::SqrtOp::create(
+        b, arith::AddFOp::create(b, var, cst(b, o, kNormEpsilon))));
+  });
+  int out = temp(x.logicalRows(), x.logicalCols(), {in});
+  kb.elementwise(slots[out].value, {x, mean, sigma},
+                 [](ImplicitLocOpBuilder &b, ValueRange v, Value) {
+                   Value d = arith::SubFOp::create(b, v[0], v[1]);
+                   return Value(arith::DivFOp::create(b, d, v[2]));
+                 });
+  Step step{StepKind::Norm, {in}, out};
+  step.aux = sigma;
+  tape.push_back(step);
+  return out;
+}
+
+Buf MapProgram::concatBlock(const Buf &whole, ArrayRef<int> ins, size_t k,
+                            bool alongCols) {
+  int64_t offset = 0;
+  for (size_t i = 0; i < k; ++i) {
+    const Buf &b = slots[ins[i]].value;
+    offset += alongCols ? b.logicalCols() : b.logicalRows();
+  }
+  const Buf &b = slots[ins[k]].value;
+  return alongCols ? kb.subview(whole, 0, offset, b.logicalRows(),
+                                b.logicalCols())
+                   : kb.subview(whole, offset, 0, b.logicalRows(),
+                                b.logicalCols());
+}
+
+int MapProgram::emitConcat(CombineOp op, ArrayRef<int> ins) {
+  // Vectors (and scalars) stack into one vector, matrices stack along
+  // axis 0 (rows) or 1 (columns), as the reference's concat.
+  bool anyMatrix = llvm::any_of(ins, [&](int i) {
+    const Buf &b = slots[i].value;
+    return b.logicalRows() > 1 && b.logicalCols() > 1;
+  });
+  bool alongCols = anyMatrix && op.getAxis().value_or(0) == 1;
+  auto [rows, cols] = shapeOf(op.getResult());
+  int out = temp(rows, cols, ins);
+  for (size_t k = 0; k < ins.size(); ++k)
+    kb.copy(slots[ins[k]].value,
+            concatBlock(slots[out].value, ins, k, alongCols));
+  Step step{StepKind::Concat, SmallVector<int>(ins.begin(), ins.end()), out};
+  step.alongCols = alongCols;
+  tape.push_back(step);
+  return out;
+}
+
 FailureOr<int> MapProgram::emitOp(Operation &op) {
   auto bufs = [&](ArrayRef<int> ids) {
     SmallVector<Buf> v;
@@ -211,6 +335,8 @@ FailureOr<int> MapProgram::emitOp(Operation &op) {
     // Every supported combination of one value is that value.
     if (ins.size() == 1)
       return ins.front();
+    if (comb.getKind() == Combination::concat)
+      return emitConcat(comb, ins);
     auto [rows, cols] = shapeOf(comb.getResult());
     Combination kind = comb.getKind();
     if (kind == Combination::product) {
@@ -289,6 +415,27 @@ FailureOr<int> MapProgram::emitOp(Operation &op) {
       s.needsGradient = slots[in].needsGradient;
       return addSlot(std::move(s));
     }
+    if (tr.getKind() == Transformation::slice) {
+      // A view of the block: no copy forward, and backward the gradient
+      // lands in the same block of the input's gradient.
+      const Buf &x = slots[in].value;
+      ArrayRef<int64_t> rows = *tr.getRows();
+      SmallVector<int64_t> cols = {0, x.logicalCols()};
+      if (auto c = tr.getCols())
+        cols.assign(c->begin(), c->end());
+      std::array<int64_t, 4> block = {rows[0], cols[0], rows[1] - rows[0],
+                                      cols[1] - cols[0]};
+      Slot s;
+      s.value = kb.subview(x, block[0], block[1], block[2], block[3]);
+      s.aliasOf = in;
+      s.sliceOf = block;
+      s.needsGradient = slots[in].needsGradient;
+      return addSlot(std::move(s));
+    }
+    if (tr.getKind() == Transformation::softmax)
+      return emitSoftmax(in);
+    if (tr.getKind() == Transformation::norm)
+      return emitNorm(in);
     Buf x = slots[in].value;
     int out = temp(x.logicalRows(), x.logicalCols(), {in});
     Transformation kind = tr.getKind();
@@ -367,7 +514,10 @@ void MapProgram::emitBackward(const Buf &dResult) {
       s.grad = weightView(kb, arenas.grads, layout, s.weight);
       break;
     case SlotKind::Temp:
-      if (s.aliasOf >= 0) {
+      if (s.aliasOf >= 0 && s.sliceOf) {
+        auto [r0, c0, rows, cols] = *s.sliceOf;
+        s.grad = kb.subview(slots[s.aliasOf].grad, r0, c0, rows, cols);
+      } else if (s.aliasOf >= 0) {
         s.grad = slots[s.aliasOf].grad.t();
       } else {
         s.grad = kb.alloc(s.value.rows, s.value.cols);
@@ -494,6 +644,50 @@ void MapProgram::backwardStep(const Step &step) {
           }
           return results;
         });
+    return;
+  }
+  case StepKind::Softmax: {
+    // dx += y * (dy - <y, dy>).
+    int x = step.ins[0];
+    if (!needs(x))
+      return;
+    Buf s = scalarBuf(kb, 0.0);
+    accumulateProduct(kb, s, {y, dy});
+    kb.elementwise(grad(x), {y, dy, s},
+                   [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+                     Value d = arith::SubFOp::create(b, v[1], v[2]);
+                     return addProduct(b, o, {v[0], d});
+                   });
+    return;
+  }
+  case StepKind::Norm: {
+    // dx += (dy - mean(dy) - y * mean(dy * y)) / sigma.
+    int x = step.ins[0];
+    if (!needs(x))
+      return;
+    double n = double(y.size());
+    Buf meanDy = scalarBuf(kb, 0.0), meanDyY = scalarBuf(kb, 0.0);
+    kb.accumulate(dy, meanDy);
+    accumulateProduct(kb, meanDyY, {dy, y});
+    for (const Buf &m : {meanDy, meanDyY})
+      kb.elementwise(m, {}, [n](ImplicitLocOpBuilder &b, ValueRange, Value o) {
+        return Value(arith::DivFOp::create(b, o, cst(b, o, n)));
+      });
+    kb.elementwise(grad(x), {dy, y, meanDy, meanDyY, step.aux},
+                   [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+                     Value d = arith::SubFOp::create(b, v[0], v[2]);
+                     d = arith::SubFOp::create(
+                         b, d, arith::MulFOp::create(b, v[1], v[3]));
+                     return Value(arith::AddFOp::create(
+                         b, o, arith::DivFOp::create(b, d, v[4])));
+                   });
+    return;
+  }
+  case StepKind::Concat: {
+    for (size_t k = 0; k < step.ins.size(); ++k)
+      if (needs(step.ins[k]))
+        kb.accumulate(concatBlock(dy, step.ins, k, step.alongCols),
+                      grad(step.ins[k]));
     return;
   }
   case StepKind::Transform: {

@@ -22,6 +22,9 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <array>
+#include <optional>
+
 namespace mlir::nlogic::kernels {
 
 /// Where the template's weights live in the flat parameter arena.
@@ -83,11 +86,25 @@ private:
     Buf value, grad;
     bool needsGradient = false;
     int aliasOf = -1; // shares storage with another slot
+    /// For a slice of `aliasOf`: the block's row, column, rows, columns.
+    std::optional<std::array<int64_t, 4>> sliceOf;
     Value atomOffset; // Atom: offset in the value arena
     StringAttr weight;
   };
-  enum class StepKind { Weigh, Sum, ElProduct, Extreme, Product2, Transform };
+  enum class StepKind {
+    Weigh,
+    Sum,
+    ElProduct,
+    Extreme,
+    Product2,
+    Transform,
+    Softmax,
+    Norm,
+    Concat
+  };
   struct Step {
+    Step(StepKind kind, SmallVector<int> ins, int out)
+        : kind(kind), ins(std::move(ins)), out(out) {}
     StepKind kind;
     SmallVector<int> ins;
     int out = -1;
@@ -95,6 +112,8 @@ private:
     bool isMax = false;   // Extreme
     Transformation transformation = Transformation::identity;
     double alpha = 0.01;
+    Buf aux;             // Norm: the standard deviation
+    bool alongCols = false; // Concat: side by side instead of stacked
   };
 
   int addSlot(Slot s) {
@@ -106,6 +125,12 @@ private:
   FailureOr<int> emitOp(Operation &op);
   int emitWeigh(int w, int x);
   int emitProduct2(int a, int b);
+  int emitSoftmax(int in);
+  int emitNorm(int in);
+  int emitConcat(CombineOp op, ArrayRef<int> ins);
+  /// Where input k of a concatenation sits in the result.
+  Buf concatBlock(const Buf &whole, ArrayRef<int> ins, size_t k,
+                  bool alongCols);
   void backwardStep(const Step &step);
 
   RuleOp rule;

@@ -15,14 +15,14 @@ nlogic.template @crosssum {
 
 // -----
 
-nlogic.template @softmax_transformation {
-  nlogic.relation @x arity 1 : tensor<2xf64>
-  nlogic.relation @h arity 1 : tensor<2xf64>
+nlogic.template @reshape_transformation {
+  nlogic.relation @x arity 1 : tensor<4xf64>
+  nlogic.relation @h arity 1 : tensor<2x2xf64>
   nlogic.rule @h vars(%I) aggregate sum {
-    %0 = nlogic.atom @x(%I) : tensor<2xf64>
-    // expected-error@+1 {{the compiled engine cannot lower the 'softmax' transformation yet}}
-    %1 = nlogic.transform softmax %0 : tensor<2xf64> -> tensor<2xf64>
-    nlogic.head(%I) = %1 : tensor<2xf64>
+    %0 = nlogic.atom @x(%I) : tensor<4xf64>
+    // expected-error@+1 {{the compiled engine cannot lower the 'reshape' transformation yet}}
+    %1 = nlogic.transform reshape %0 {shape = array<i64: 2, 2>} : tensor<4xf64> -> tensor<2x2xf64>
+    nlogic.head(%I) = %1 : tensor<2x2xf64>
   }
 }
 
