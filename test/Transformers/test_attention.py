@@ -1,13 +1,27 @@
-"""Attention templates on the reference runtime against numpy.
+"""The seed article's transformer templates against numpy, on both engines.
 
-Dense and causal single-head scaled dot-product attention
-(examples/transformers/*.txt) are evaluated by `nlogic eval` on random
-tokens with random projection weights, and compared with the same formulas
-in numpy: Q = X Wq^T, K = X Wk^T, V = X Wv^T, A = softmax(0.5 Q K^T [masked
-to j <= i]) V. Sequence lengths include 1; outputs agree to 1e-9.
+Each template of examples/transformers/ is evaluated by `nlogic eval` (the
+compiled engine and the reference evaluator) on random tokens (or a random
+graph) with random weights, and compared with the same formulas in numpy:
+
+* dense and causal scaled dot-product attention:
+  softmax(0.5 Q K^T [masked]) V with Q = X Wq^T, K = X Wk^T, V = X Wv^T;
+* the Sparse Transformer's strided and fixed heads (stride / block 3),
+  whose sparsity patterns the templates state as constraints;
+* multi-head attention (2 heads, shared projections sliced per head,
+  concatenated, projected by Wo);
+* the encoder block: LN(Wo att + x), ReLU MLP, LN(W2 mlp + norm1), with
+  LN(v) = (v - mean) / sqrt(var + 1e-5);
+* relational attention over the edges of a graph, with keys and values
+  from sender and edge vectors.
+
+Sequence lengths include 1 and lengths that are not multiples of the
+stride; outputs agree to 1e-9. The number of ground rules of the scores
+(what the constraints let through) is checked too: N(N+1)/2 for causal.
 """
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -17,53 +31,198 @@ np = pytest.importorskip("numpy")
 
 ROOT = Path(__file__).resolve().parents[2]
 NLOGIC = Path(os.environ.get("NLOGIC_BIN", ROOT / "build" / "bin" / "nlogic"))
+TEMPLATES = ROOT / "examples" / "transformers"
 WIDTH = 4
+ENGINES = ["compiled", "reference"]
 
 
-def reference(x, wq, wk, wv, causal):
-    q, k, v = x @ wq.T, x @ wk.T, x @ wv.T
-    scores = 0.5 * q @ k.T
-    if causal:
-        scores = np.where(np.tril(np.ones_like(scores)) > 0, scores, -np.inf)
-    scores -= scores.max(axis=1, keepdims=True)
+def softmax_rows(scores, mask=None):
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    scores = scores - scores.max(axis=1, keepdims=True)
     weights = np.exp(scores)
-    weights /= weights.sum(axis=1, keepdims=True)
-    return weights @ v
+    return weights / weights.sum(axis=1, keepdims=True)
 
 
-def run_nlogic(template, x, named, tmp_path):
-    n = len(x)
-    examples = tmp_path / "tokens.txt"
-    examples.write_text(", ".join(
-        "[" + ", ".join(repr(float(v)) for v in row) + f"] x({i})"
-        for i, row in enumerate(x)) + ".\n")
-    queries = tmp_path / "queries.txt"
-    queries.write_text(", ".join(f"attention({i})" for i in range(n)) + ".\n")
-    data = ["--examples", str(examples), "--queries", str(queries)]
+def attention(x, w, mask=None, scale=0.5):
+    q, k, v = x @ w["wq"].T, x @ w["wk"].T, x @ w["wv"].T
+    return softmax_rows(scale * q @ k.T, mask) @ v
+
+
+def causal_mask(n):
+    return np.tril(np.ones((n, n), dtype=bool))
+
+
+def strided_mask(n, stride=3):
+    i, j = np.indices((n, n))
+    return (j <= i) & (((i - j) < stride) | ((i - j) % stride == 0))
+
+
+def fixed_mask(n, block=3, c=1):
+    i, j = np.indices((n, n))
+    return (j <= i) & ((i // block == j // block) | (j % block >= block - c))
+
+
+def layer_norm(v):
+    mean = v.mean(axis=1, keepdims=True)
+    var = ((v - mean) ** 2).mean(axis=1, keepdims=True)
+    return (v - mean) / np.sqrt(var + 1e-5)
+
+
+def multihead(x, w, heads=2):
+    q, k, v = x @ w["wq"].T, x @ w["wk"].T, x @ w["wv"].T
+    d = WIDTH // heads
+    outs = []
+    for h in range(heads):
+        cols = slice(h * d, (h + 1) * d)
+        outs.append(softmax_rows(q[:, cols] @ k[:, cols].T / np.sqrt(d))
+                    @ v[:, cols])
+    return np.concatenate(outs, axis=1) @ w["wo"].T
+
+
+def encoder_block(x, w):
+    norm1 = layer_norm(attention(x, w) @ w["wo"].T + x)
+    mlp = np.maximum(norm1 @ w["w1"].T, 0)
+    return layer_norm(mlp @ w["w2"].T + norm1)
+
+
+def vec(row):
+    return "[" + ", ".join(repr(float(v)) for v in row) + "]"
+
+
+def run_nlogic(template, facts, queries, named, engine, tmp_path):
+    examples = tmp_path / "facts.txt"
+    examples.write_text(", ".join(facts) + ".\n")
+    query_file = tmp_path / "queries.txt"
+    query_file.write_text(", ".join(queries) + ".\n")
+    data = ["--examples", str(examples), "--queries", str(query_file)]
     weights = tmp_path / "weights.json"
-    subprocess.run([str(NLOGIC), "train", str(template), *data, "--epochs",
-                    "0", "--save", str(weights)], check=True,
-                   capture_output=True)
+    subprocess.run([str(NLOGIC), "train", str(template), *data,
+                    "--engine", "reference", "--epochs", "0", "--save",
+                    str(weights)], check=True, capture_output=True)
     start = json.loads(weights.read_text())
     for name, value in named.items():
         start["weights"][name]["values"] = [float(v) for v in value.ravel()]
     weights.write_text(json.dumps(start))
     out = subprocess.run([str(NLOGIC), "eval", str(template), *data,
-                          "--weights", str(weights), "--json"], check=True,
-                         capture_output=True, text=True).stdout
+                          "--engine", engine, "--weights", str(weights),
+                          "--json"], check=True, capture_output=True,
+                         text=True).stdout
     return np.array([json.loads(line)["output"] for line in out.splitlines()])
 
 
-@pytest.mark.parametrize("causal", [False, True], ids=["dense", "causal"])
-@pytest.mark.parametrize("n", [1, 3, 7])
-def test_attention_matches_numpy(causal, n, tmp_path):
+def ground_rules_of(template, facts, queries, relation, tmp_path):
+    examples = tmp_path / "facts.txt"
+    examples.write_text(", ".join(facts) + ".\n")
+    query_file = tmp_path / "queries.txt"
+    query_file.write_text(", ".join(queries) + ".\n")
+    out = subprocess.run([str(NLOGIC), "ground", str(template), "--examples",
+                          str(examples), "--queries", str(query_file),
+                          "--stats"], check=True, capture_output=True,
+                         text=True).stdout
+    return int(re.search(rf" {relation}=(\d+)", out).group(1))
+
+
+def token_facts(x):
+    return [f"{vec(row)} x({i})" for i, row in enumerate(x)]
+
+
+def random_weights(rng, shapes):
+    return {name: rng.normal(size=shape) for name, shape in shapes.items()}
+
+
+QKV = {"wq": (WIDTH, WIDTH), "wk": (WIDTH, WIDTH), "wv": (WIDTH, WIDTH)}
+
+# (template, weights, numpy reference, mask, scores of a length-n sequence)
+SEQUENCE_CASES = {
+    "dense": ("attention.txt", QKV, lambda x, w: attention(x, w),
+              lambda n: n * n),
+    "causal": ("causal_attention.txt", QKV,
+               lambda x, w: attention(x, w, causal_mask(len(x))),
+               lambda n: n * (n + 1) // 2),
+    "strided": ("strided_attention.txt", QKV,
+                lambda x, w: attention(x, w, strided_mask(len(x))),
+                lambda n: int(strided_mask(n).sum())),
+    "fixed": ("fixed_attention.txt", QKV,
+              lambda x, w: attention(x, w, fixed_mask(len(x))),
+              lambda n: int(fixed_mask(n).sum())),
+    "multihead": ("multihead_attention.txt",
+                  {**QKV, "wo": (WIDTH, WIDTH)}, multihead, None),
+    "encoder": ("encoder_block.txt",
+                {**QKV, "wo": (WIDTH, WIDTH), "w1": (8, WIDTH),
+                 "w2": (WIDTH, 8)}, encoder_block, lambda n: n * n),
+}
+
+
+def require_nlogic():
     if not NLOGIC.exists():
         pytest.skip(f"nlogic not built at {NLOGIC}")
-    rng = np.random.default_rng(1000 * n + causal)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("n", [1, 4, 7])
+@pytest.mark.parametrize("case", list(SEQUENCE_CASES))
+def test_sequence_templates_match_numpy(case, n, engine, tmp_path):
+    require_nlogic()
+    template, shapes, reference, _ = SEQUENCE_CASES[case]
+    rng = np.random.default_rng(1000 * n + len(case))
     x = rng.normal(size=(n, WIDTH))
-    named = {name: rng.normal(size=(WIDTH, WIDTH)) for name in ("wq", "wk", "wv")}
-    template = ROOT / "examples" / "transformers" / (
-        "causal_attention.txt" if causal else "attention.txt")
-    ours = run_nlogic(template, x, named, tmp_path).reshape(n, WIDTH)
-    expected = reference(x, named["wq"], named["wk"], named["wv"], causal)
+    named = random_weights(rng, shapes)
+    queries = [f"attention({i})" for i in range(n)]
+    ours = run_nlogic(TEMPLATES / template, token_facts(x), queries, named,
+                      engine, tmp_path).reshape(n, WIDTH)
+    expected = reference(x, named)
+    assert np.allclose(ours, expected, rtol=1e-9, atol=1e-9), (ours, expected)
+
+
+@pytest.mark.parametrize("case", ["dense", "causal", "strided", "fixed"])
+def test_only_allowed_scores_are_computed(case, tmp_path):
+    """Constraints restrict the join: the score rule has exactly as many
+    ground rules as the mask has allowed pairs (N(N+1)/2 for causal,
+    ~N(3 + N/3) for strided), never N^2 masked afterwards."""
+    require_nlogic()
+    template, _, _, scores = SEQUENCE_CASES[case]
+    n = 16
+    x = np.random.default_rng(7).normal(size=(n, WIDTH))
+    queries = [f"attention({i})" for i in range(n)]
+    assert ground_rules_of(TEMPLATES / template, token_facts(x), queries,
+                           "weights/2", tmp_path) == scores(n)
+
+
+def relational(h, edges, e, w):
+    n = len(h)
+    q = h @ w["wq"].T
+    out = np.zeros((n, WIDTH))
+    for i in range(n):
+        senders = [j for (j, t) in edges if t == i]
+        if not senders:
+            continue
+        keys = np.array([w["wk"] @ h[j] + w["we"] @ e[(j, i)] for j in senders])
+        values = np.array([w["wv"] @ h[j] + w["wf"] @ e[(j, i)]
+                           for j in senders])
+        scores = 0.5 * keys @ q[i]
+        weights = np.exp(scores - scores.max())
+        out[i] = (weights / weights.sum()) @ values
+    return out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_relational_attention_matches_numpy(engine, tmp_path):
+    require_nlogic()
+    rng = np.random.default_rng(5)
+    n = 6
+    h = rng.normal(size=(n, WIDTH))
+    edges = [(j, i) for i in range(n) for j in range(n)
+             if i != j and rng.random() < 0.5]
+    # Every node receives at least one message, so every query is derived.
+    edges += [((i + 1) % n, i) for i in range(n)
+              if ((i + 1) % n, i) not in edges]
+    e = {edge: rng.normal(size=3) for edge in edges}
+    named = random_weights(rng, {**QKV, "we": (WIDTH, 3), "wf": (WIDTH, 3)})
+    facts = [f"{vec(row)} h({i})" for i, row in enumerate(h)]
+    facts += [f"{vec(e[(j, i)])} e({j}, {i})" for (j, i) in edges]
+    queries = [f"attention({i})" for i in range(n)]
+    ours = run_nlogic(TEMPLATES / "relational_attention.txt", facts, queries,
+                      named, engine, tmp_path).reshape(n, WIDTH)
+    expected = relational(h, edges, e, named)
     assert np.allclose(ours, expected, rtol=1e-9, atol=1e-9), (ours, expected)

@@ -561,6 +561,18 @@ static int runGround(MLIRContext &ctx) {
                                  data.groundSeconds,
                                  total.groundRules /
                                      std::max(data.groundSeconds, 1e-9));
+    // Substitutions per derived relation: what the constraints let through
+    // (a causal head over N tokens: N(N+1)/2 scores).
+    std::vector<size_t> perRelation(data.model.relations.size(), 0);
+    for (const GroundGraph *graph : graphs)
+      for (const GroundRule &rule : graph->rules)
+        ++perRelation[data.model.rules[rule.rule].head];
+    llvm::outs() << "ground rules per relation:";
+    for (auto [r, count] : llvm::enumerate(perRelation))
+      if (count)
+        llvm::outs() << " " << data.model.relations[r].display() << "="
+                     << count;
+    llvm::outs() << "\n";
   }
   return 0;
 }
