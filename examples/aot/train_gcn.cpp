@@ -47,8 +47,7 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext ctx(registry);
-  OwningOpRef<ModuleOp> module =
-      neuralogic::importTemplateFile(argv[1], &ctx);
+  OwningOpRef<ModuleOp> module = neuralogic::importTemplateFile(argv[1], &ctx);
   if (!module || failed(verify(*module)))
     return fail("cannot load the template");
   TemplateOp templ = *module->getOps<TemplateOp>().begin();
@@ -100,8 +99,8 @@ int main(int argc, char **argv) {
     }
     Metrics m = computeMetrics(Loss::MSE, outputs, targets);
     if (epoch == 1 || epoch == epochs)
-      llvm::outs() << llvm::format("epoch %u: loss %.4f accuracy %.4f\n",
-                                   epoch, m.loss, m.accuracy);
+      llvm::outs() << llvm::format("epoch %u: loss %.4f accuracy %.4f\n", epoch,
+                                   m.loss, m.accuracy);
   }
   return 0;
 }

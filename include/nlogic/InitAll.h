@@ -31,8 +31,7 @@ namespace mlir::nlogic {
 inline void registerAllDialects(DialectRegistry &registry) {
   registry.insert<NLogicDialect, func::FuncDialect, arith::ArithDialect,
                   linalg::LinalgDialect, math::MathDialect,
-                  memref::MemRefDialect, scf::SCFDialect,
-                  LLVM::LLVMDialect>();
+                  memref::MemRefDialect, scf::SCFDialect, LLVM::LLVMDialect>();
 }
 
 /// Registers every nlogic pass with the global pass registry.

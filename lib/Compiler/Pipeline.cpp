@@ -62,8 +62,7 @@ namespace {
 struct TemplatePipelineOptions
     : public PassPipelineOptions<TemplatePipelineOptions> {
   ListOption<std::string> shapes{
-      *this, "shapes",
-      llvm::cl::desc("shapes of data relations: symbol=dims")};
+      *this, "shapes", llvm::cl::desc("shapes of data relations: symbol=dims")};
   Option<std::string> prefix{*this, "prefix",
                              llvm::cl::desc("kernel symbol prefix"),
                              llvm::cl::init("nlogic")};
@@ -108,9 +107,9 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
     ValueShape s = ValueShape::fromType(rel.getValueType());
     result.relationShapes.push_back({s.rows(), s.cols()});
   }
-  for (RuleOp rule : rulesInEvaluationOrder(copy, computeStratification(copy))) {
-    ValueShape s =
-        ValueShape::fromType(rule.getHeadOp().getValue().getType());
+  for (RuleOp rule :
+       rulesInEvaluationOrder(copy, computeStratification(copy))) {
+    ValueShape s = ValueShape::fromType(rule.getHeadOp().getValue().getType());
     result.aggregateSizes.push_back(
         rule.getAggregation() == Aggregation::count ? 1 : s.getNumElements());
   }

@@ -76,7 +76,7 @@ struct RuleTable {
 
 struct Batch {
   std::vector<double> values, acc, aggs, dvalues, dacc;
-  std::vector<RuleTable> rules;                    // per rule
+  std::vector<RuleTable> rules;                   // per rule
   std::vector<std::vector<int32_t>> derivedAtoms; // per relation
   /// Recursive relations: atoms of level L are
   /// derivedAtoms[levelStart[L-1], levelStart[L]).
@@ -104,8 +104,8 @@ public:
                  std::vector<int64_t> aggregateSizes, int64_t numParameters,
                  std::unique_ptr<ExecutionEngine> jit)
       : model(model), shapes(std::move(shapes)),
-        aggregateSizes(std::move(aggregateSizes)),
-        numParameters(numParameters), jit(std::move(jit)) {
+        aggregateSizes(std::move(aggregateSizes)), numParameters(numParameters),
+        jit(std::move(jit)) {
     used.assign(model.weights.size(), false);
     int64_t offset = 0;
     for (const WeightModel &w : model.weights) {
@@ -118,8 +118,7 @@ public:
 
   /// Kernels from the JIT, or from an ahead-of-time object's table.
   LogicalResult linkJit(std::string &error);
-  LogicalResult linkTable(const nlogic_kernel_table &table,
-                          std::string &error);
+  LogicalResult linkTable(const nlogic_kernel_table &table, std::string &error);
   /// Orders the template's components (after linking).
   LogicalResult buildSchedule(std::string &error);
   FailureOr<int> layout(ArrayRef<const GroundNetwork *> nets,
@@ -226,8 +225,10 @@ LogicalResult CompiledEngine::linkTable(const nlogic_kernel_table &table,
     return failure();
   };
   if (table.num_rules != int64_t(model.rules.size()))
-    return mismatch(std::to_string(table.num_rules) + " rules, the template "
-                    "has " + std::to_string(model.rules.size()));
+    return mismatch(std::to_string(table.num_rules) +
+                    " rules, the template "
+                    "has " +
+                    std::to_string(model.rules.size()));
   if (numDeclared > model.relations.size())
     return mismatch("more relations than the template declares");
   if (table.num_weights != int64_t(model.weights.size()) ||
@@ -376,13 +377,12 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       // Atoms outside the reached order only join (hidden literals): the
       // kernels never read their values.
       for (int b : graph->rules[gr].body)
-        table.index.push_back(
-            int32_t(std::max<int64_t>(0, offsets[graph][b])));
+        table.index.push_back(int32_t(std::max<int64_t>(0, offsets[graph][b])));
     }
     table.numRows += rows;
-    table.segments.insert(table.segments.end(),
-                          {begin, begin + rows, int32_t(offsets[graph][a]),
-                           int32_t(aggNext)});
+    table.segments.insert(
+        table.segments.end(),
+        {begin, begin + rows, int32_t(offsets[graph][a]), int32_t(aggNext)});
     segmentLevels[k].push_back(levels[graph][a]);
     aggNext += aggregateSizes[k];
     ++table.numSegments;
@@ -567,16 +567,16 @@ CompiledEngine::forward(int id, const Parameters &params) {
         auto [first, count] = levelRange(t.levelStart, level, t.numSegments);
         if (count == 0)
           continue;
-        RuleCall c = ruleCall(
-            t, model.rules[k].aggregation == Aggregation::softmax, first,
-            count);
+        RuleCall c =
+            ruleCall(t, model.rules[k].aggregation == Aggregation::softmax,
+                     first, count);
         ruleForward[k](&values, &acc, &aggs, &ps, &c.segments, &c.index,
                        &c.groups, c.n);
       }
       for (int j : step.relations) {
         std::vector<int32_t> &atoms = batch.derivedAtoms[j];
-        auto [first, count] = levelRange(batch.relationLevelStart[j], level,
-                                         atoms.size());
+        auto [first, count] =
+            levelRange(batch.relationLevelStart[j], level, atoms.size());
         if (count == 0)
           continue;
         IndexArena as = descriptor(atoms, first, count, 1);
@@ -593,10 +593,10 @@ CompiledEngine::forward(int id, const Parameters &params) {
         continue;
       }
       auto [rows, cols] = shapes[r];
-      out.emplace_back(rows, cols,
-                       std::vector<double>(batch.values.begin() + off,
-                                           batch.values.begin() + off +
-                                               rows * cols));
+      out.emplace_back(
+          rows, cols,
+          std::vector<double>(batch.values.begin() + off,
+                              batch.values.begin() + off + rows * cols));
     }
     outputs.push_back(std::move(out));
   }
@@ -626,13 +626,13 @@ void CompiledEngine::backward(int id, const Parameters &params,
         aggs = descriptor(batch.aggs), ps = descriptor(flatParams),
         dvalues = descriptor(batch.dvalues), dacc = descriptor(batch.dacc),
         gs = descriptor(flatGrads);
-  for (auto [step, levels] : llvm::reverse(
-           llvm::zip(schedule, batch.componentLevels)))
+  for (auto [step, levels] :
+       llvm::reverse(llvm::zip(schedule, batch.componentLevels)))
     for (int level = levels; level >= 1; --level) {
       for (int j : llvm::reverse(step.relations)) {
         std::vector<int32_t> &atoms = batch.derivedAtoms[j];
-        auto [first, count] = levelRange(batch.relationLevelStart[j], level,
-                                         atoms.size());
+        auto [first, count] =
+            levelRange(batch.relationLevelStart[j], level, atoms.size());
         if (count == 0)
           continue;
         IndexArena as = descriptor(atoms, first, count, 1);
@@ -644,9 +644,9 @@ void CompiledEngine::backward(int id, const Parameters &params,
         auto [first, count] = levelRange(t.levelStart, level, t.numSegments);
         if (count == 0)
           continue;
-        RuleCall c = ruleCall(
-            t, model.rules[k].aggregation == Aggregation::softmax, first,
-            count);
+        RuleCall c =
+            ruleCall(t, model.rules[k].aggregation == Aggregation::softmax,
+                     first, count);
         ruleBackward[k](&values, &acc, &aggs, &ps, &dvalues, &dacc, &gs,
                         &c.segments, &c.index, &c.groups, c.n);
       }
@@ -690,8 +690,7 @@ void CompiledEngine::optimizerStep(Optimizer &opt, Parameters &params,
   }
   for (auto [w, p] : llvm::enumerate(params))
     std::copy(flatParams.begin() + paramOffsets[w],
-              flatParams.begin() + paramOffsets[w] + p.size(),
-              p.data.begin());
+              flatParams.begin() + paramOffsets[w] + p.size(), p.data.begin());
   clearUsedWeights();
 }
 
@@ -720,8 +719,8 @@ factShapes(const TemplateModel &model, ArrayRef<GroundNetwork> nets,
       std::pair<int64_t, int64_t> s = {atom.factValue.rows,
                                        atom.factValue.cols};
       auto [it, inserted] = shapes.try_emplace(atom.relation, s);
-      if (!inserted && it->second.first * it->second.second !=
-                           s.first * s.second) {
+      if (!inserted &&
+          it->second.first * it->second.second != s.first * s.second) {
         error = "the compiled engine needs one value shape per relation, "
                 "but facts of " +
                 model.relations[atom.relation].display() + " have shapes " +
@@ -768,8 +767,8 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
   jitOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto jit = ExecutionEngine::create(*compiled->module, jitOptions);
   if (!jit)
-    return templ.emitError() << "JIT compilation failed: "
-                             << llvm::toString(jit.takeError());
+    return templ.emitError()
+           << "JIT compilation failed: " << llvm::toString(jit.takeError());
   auto engine = std::make_unique<CompiledEngine>(
       model, std::move(compiled->relationShapes),
       std::move(compiled->aggregateSizes), compiled->numParameters,
@@ -779,11 +778,9 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
   return std::unique_ptr<Engine>(std::move(engine));
 }
 
-FailureOr<std::unique_ptr<Engine>>
-runtime::createCompiledEngine(const nlogic_kernel_table &kernels,
-                              const TemplateModel &model,
-                              ArrayRef<GroundNetwork> nets,
-                              std::string &error) {
+FailureOr<std::unique_ptr<Engine>> runtime::createCompiledEngine(
+    const nlogic_kernel_table &kernels, const TemplateModel &model,
+    ArrayRef<GroundNetwork> nets, std::string &error) {
   // The counts first: the arrays are only read once they fit.
   if (kernels.num_rules != int64_t(model.rules.size()) ||
       kernels.num_relations < 0 ||
@@ -793,9 +790,8 @@ runtime::createCompiledEngine(const nlogic_kernel_table &kernels,
             std::to_string(kernels.num_rules) + " rules, " +
             std::to_string(kernels.num_relations) + " relations, " +
             std::to_string(kernels.num_weights) +
-            " weights; the template has " +
-            std::to_string(model.rules.size()) + " rules and " +
-            std::to_string(model.weights.size()) + " weights";
+            " weights; the template has " + std::to_string(model.rules.size()) +
+            " rules and " + std::to_string(model.weights.size()) + " weights";
     return failure();
   }
   if (!kernels.rule_forward || !kernels.rule_backward ||

@@ -46,16 +46,18 @@ static cl::opt<std::string> headerPath("header",
                                        cl::value_desc("file"),
                                        cl::cat(category));
 static cl::list<std::string>
-    shapes("shape", cl::desc("shape of a data relation: symbol=dims (7, 3x3 "
-                             "or scalar)"),
+    shapes("shape",
+           cl::desc("shape of a data relation: symbol=dims (7, 3x3 "
+                    "or scalar)"),
            cl::value_desc("relation=dims"), cl::CommaSeparated,
            cl::cat(category));
 static cl::opt<std::string>
     prefix("prefix", cl::desc("prefix of the kernel and table symbols"),
            cl::init("nlogic"), cl::cat(category));
 static cl::opt<std::string>
-    cpu("mcpu", cl::desc("target CPU: generic (portable), native, or an "
-                         "LLVM CPU name"),
+    cpu("mcpu",
+        cl::desc("target CPU: generic (portable), native, or an "
+                 "LLVM CPU name"),
         cl::init("generic"), cl::cat(category));
 static cl::opt<std::string>
     emit("emit",
@@ -73,8 +75,8 @@ static OwningOpRef<ModuleOp> loadTemplate(MLIRContext &ctx,
   }
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   if (llvm::StringRef(templatePath).ends_with(".txt")) {
-    auto module =
-        neuralogic::importTemplate(sourceMgr, &ctx, neuralogic::ImportOptions());
+    auto module = neuralogic::importTemplate(sourceMgr, &ctx,
+                                             neuralogic::ImportOptions());
     if (module && failed(verify(*module)))
       return nullptr;
     return module;

@@ -14,8 +14,8 @@
 
 #include "nlogic/Frontend/NeuraLogic/Importer.h"
 #include "nlogic/InitAll.h"
-#include "nlogic/Runtime/Dataset.h"
 #include "nlogic/Runtime/CompiledEngine.h"
+#include "nlogic/Runtime/Dataset.h"
 #include "nlogic/Runtime/Engine.h"
 #include "nlogic/Runtime/Grounder.h"
 #include "nlogic/Runtime/Training.h"
@@ -61,59 +61,58 @@ static cl::OptionCategory category("nlogic options");
 
 static cl::opt<std::string> templatePath(cl::Positional, cl::Required,
                                          cl::desc("<template .mlir|.txt>"),
-                                         cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-                                         cl::sub(groundCmd), cl::cat(category));
-static cl::opt<std::string> examplesPath("examples", cl::Required,
-                                         cl::desc("NeuraLogic examples file"),
-                                         cl::value_desc("file"),
-                                         cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-                                         cl::sub(groundCmd), cl::cat(category));
-static cl::opt<std::string> queriesPath("queries",
-                                        cl::desc("NeuraLogic queries file"),
-                                        cl::value_desc("file"),
-                                        cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-                                        cl::sub(groundCmd), cl::cat(category));
+                                         cl::sub(trainCmd), cl::sub(checkCmd),
+                                         cl::sub(evalCmd), cl::sub(groundCmd),
+                                         cl::cat(category));
+static cl::opt<std::string>
+    examplesPath("examples", cl::Required, cl::desc("NeuraLogic examples file"),
+                 cl::value_desc("file"), cl::sub(trainCmd), cl::sub(checkCmd),
+                 cl::sub(evalCmd), cl::sub(groundCmd), cl::cat(category));
+static cl::opt<std::string>
+    queriesPath("queries", cl::desc("NeuraLogic queries file"),
+                cl::value_desc("file"), cl::sub(trainCmd), cl::sub(checkCmd),
+                cl::sub(evalCmd), cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string>
     engine("engine",
            cl::desc("compiled (JIT-compiled kernels) | reference (the "
                     "double-precision oracle)"),
-           cl::init("compiled"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-           cl::sub(groundCmd), cl::cat(category));
+           cl::init("compiled"), cl::sub(trainCmd), cl::sub(checkCmd),
+           cl::sub(evalCmd), cl::sub(groundCmd), cl::cat(category));
 
 static cl::opt<unsigned> epochs("epochs", cl::desc("training epochs"),
-                                cl::init(100), cl::sub(trainCmd), cl::sub(checkCmd),
-                                cl::cat(category));
+                                cl::init(100), cl::sub(trainCmd),
+                                cl::sub(checkCmd), cl::cat(category));
 static cl::opt<std::string> optimizerName("optimizer", cl::desc("sgd | adam"),
-                                          cl::init("adam"), cl::sub(trainCmd), cl::sub(checkCmd),
-                                          cl::cat(category));
+                                          cl::init("adam"), cl::sub(trainCmd),
+                                          cl::sub(checkCmd), cl::cat(category));
 static cl::opt<double> learningRate("lr", cl::desc("learning rate"),
-                                    cl::init(0.1), cl::sub(trainCmd), cl::sub(checkCmd),
-                                    cl::cat(category));
+                                    cl::init(0.1), cl::sub(trainCmd),
+                                    cl::sub(checkCmd), cl::cat(category));
 static cl::opt<std::string>
     lossName("loss", cl::desc("mse | crossentropy | softentropy"),
-             cl::init("mse"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-             cl::cat(category));
-static cl::opt<unsigned>
-    batchSize("batch-size",
-              cl::desc("samples per update (1 = online, in file order)"),
-              cl::init(1), cl::sub(trainCmd), cl::sub(checkCmd), cl::cat(category));
+             cl::init("mse"), cl::sub(trainCmd), cl::sub(checkCmd),
+             cl::sub(evalCmd), cl::cat(category));
+static cl::opt<unsigned> batchSize(
+    "batch-size", cl::desc("samples per update (1 = online, in file order)"),
+    cl::init(1), cl::sub(trainCmd), cl::sub(checkCmd), cl::cat(category));
 static cl::opt<uint64_t> seed("seed", cl::desc("weight initialisation seed"),
-                              cl::init(1), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-                              cl::sub(groundCmd), cl::cat(category));
+                              cl::init(1), cl::sub(trainCmd), cl::sub(checkCmd),
+                              cl::sub(evalCmd), cl::sub(groundCmd),
+                              cl::cat(category));
 static cl::opt<std::string>
     initName("init",
              cl::desc("default initialiser: uniform | normal | glorot | he | "
                       "constant | longtail"),
-             cl::init("uniform"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-             cl::cat(category));
+             cl::init("uniform"), cl::sub(trainCmd), cl::sub(checkCmd),
+             cl::sub(evalCmd), cl::cat(category));
 static cl::opt<std::string> savePath("save",
                                      cl::desc("write the trained weights"),
                                      cl::value_desc("file"), cl::sub(trainCmd),
                                      cl::cat(category));
 static cl::opt<std::string>
     weightsPath("weights", cl::desc("start from these weights (from --save)"),
-                cl::value_desc("file"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-                cl::cat(category));
+                cl::value_desc("file"), cl::sub(trainCmd), cl::sub(checkCmd),
+                cl::sub(evalCmd), cl::cat(category));
 static cl::opt<double> tolerance(
     "tolerance",
     cl::desc("largest difference check accepts, relative to the largest "
@@ -136,18 +135,18 @@ static cl::opt<std::string> ruleTransformation(
     "rule-transformation",
     cl::desc("default rule transformation of .txt templates (PyNeuraLogic "
              "0.9: identity; NeuraLogic: tanh)"),
-    cl::init("identity"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-    cl::sub(groundCmd), cl::cat(category));
+    cl::init("identity"), cl::sub(trainCmd), cl::sub(checkCmd),
+    cl::sub(evalCmd), cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string> relationTransformation(
     "relation-transformation",
     cl::desc("default relation transformation of .txt templates"),
-    cl::init("identity"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-    cl::sub(groundCmd), cl::cat(category));
+    cl::init("identity"), cl::sub(trainCmd), cl::sub(checkCmd),
+    cl::sub(evalCmd), cl::sub(groundCmd), cl::cat(category));
 static cl::opt<std::string>
     ruleAggregation("aggregation",
                     cl::desc("default rule aggregation of .txt templates"),
-                    cl::init("avg"), cl::sub(trainCmd), cl::sub(checkCmd), cl::sub(evalCmd),
-                    cl::sub(groundCmd), cl::cat(category));
+                    cl::init("avg"), cl::sub(trainCmd), cl::sub(checkCmd),
+                    cl::sub(evalCmd), cl::sub(groundCmd), cl::cat(category));
 
 /// Usage errors: one clear line, exit 2.
 [[noreturn]] static void usageError(const llvm::Twine &msg) {
@@ -390,8 +389,7 @@ static std::vector<int> addBatches(Engine &e, const Loaded &data, size_t size) {
 static constexpr size_t kEvalBatch = 256;
 
 /// Evaluates every sample: outputs and targets per query.
-static void evaluateAll(Engine &e, const Loaded &data,
-                        const Parameters &params,
+static void evaluateAll(Engine &e, const Loaded &data, const Parameters &params,
                         std::vector<Tensor> &outputs,
                         std::vector<Tensor> &targets) {
   size_t sample = 0;

@@ -96,7 +96,8 @@ TEST(CompiledEngine, OptimizerStepsMatchTheReferenceBitForBit) {
     f.prepare();
     Parameters compiledParams = initializeWeights(f.model, 3);
     Parameters referenceParams = compiledParams;
-    Optimizer compiledOpt(kind, 0.05, f.model), referenceOpt(kind, 0.05, f.model);
+    Optimizer compiledOpt(kind, 0.05, f.model),
+        referenceOpt(kind, 0.05, f.model);
     for (int step = 0; step < 5; ++step) {
       for (auto [e, b, p, opt] :
            {std::tuple{f.compiled.get(), f.compiledBatch, &compiledParams,

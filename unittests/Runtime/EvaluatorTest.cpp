@@ -52,9 +52,8 @@ struct Fixture : nlogic_test::TemplateFixture {
       grads.push_back(Tensor::zerosLike(p));
     eval.backward(net, params, dOut, grads);
 
-    expectFiniteDifferences(params, grads, [&](const Parameters &p) {
-      return loss(eval, net, p);
-    });
+    expectFiniteDifferences(
+        params, grads, [&](const Parameters &p) { return loss(eval, net, p); });
   }
 };
 

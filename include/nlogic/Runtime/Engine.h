@@ -34,9 +34,8 @@ public:
 
   /// The value of every query of every sample of the batch (a 1x1 zero for
   /// a query the grounding did not derive).
-  virtual std::vector<std::vector<Tensor>> forward(int batch,
-                                                   const Parameters &params) =
-      0;
+  virtual std::vector<std::vector<Tensor>>
+  forward(int batch, const Parameters &params) = 0;
 
   /// After forward(batch) with the same parameters: adds dLoss/dWeight
   /// into `grads`, given dLoss/dOutput per sample and query.

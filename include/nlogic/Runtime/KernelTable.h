@@ -40,10 +40,11 @@ typedef struct nlogic_index_arena {
 /* Rule k, forward: for each of n segments (head atoms; for a softmax rule,
  * n groups of segments) reduce the substitutions' values, keep the
  * aggregate and add the weighted contribution to the head's accumulator. */
-typedef void (*nlogic_rule_forward_fn)(
-    nlogic_arena *values, nlogic_arena *acc, nlogic_arena *aggs,
-    nlogic_arena *params, nlogic_index_arena *segments,
-    nlogic_index_arena *index, nlogic_index_arena *groups, int64_t n);
+typedef void (*nlogic_rule_forward_fn)(nlogic_arena *values, nlogic_arena *acc,
+                                       nlogic_arena *aggs, nlogic_arena *params,
+                                       nlogic_index_arena *segments,
+                                       nlogic_index_arena *index,
+                                       nlogic_index_arena *groups, int64_t n);
 /* Rule k, backward: accumulates gradients into dvalues and grads. */
 typedef void (*nlogic_rule_backward_fn)(
     nlogic_arena *values, nlogic_arena *acc, nlogic_arena *aggs,
@@ -71,8 +72,8 @@ typedef void (*nlogic_adam_step_fn)(nlogic_arena *params, nlogic_arena *grads,
                                     double c2);
 
 typedef struct nlogic_kernel_table {
-  int64_t num_rules;      /* rules, in evaluation order */
-  int64_t num_relations;  /* relations, in declaration order */
+  int64_t num_rules;     /* rules, in evaluation order */
+  int64_t num_relations; /* relations, in declaration order */
   int64_t num_weights;
   int64_t num_parameters; /* elements of the parameter arena */
   const nlogic_rule_forward_fn *rule_forward;

@@ -41,9 +41,8 @@ static Value select(ImplicitLocOpBuilder &b, Value c, Value x, Value y) {
   return arith::SelectOp::create(b, c, x, y);
 }
 
-Value kernels::applyTransformation(ImplicitLocOpBuilder &b,
-                                   Transformation kind, Value x,
-                                   double alpha) {
+Value kernels::applyTransformation(ImplicitLocOpBuilder &b, Transformation kind,
+                                   Value x, double alpha) {
   Type t = x.getType();
   Value zero = cst(b, t, 0), one = cst(b, t, 1);
   switch (kind) {

@@ -21,8 +21,8 @@ namespace mlir::nlogic::kernels {
 bool isElementwiseTransformation(Transformation kind);
 
 /// y = f(x).
-Value applyTransformation(ImplicitLocOpBuilder &b, Transformation kind,
-                          Value x, double alpha);
+Value applyTransformation(ImplicitLocOpBuilder &b, Transformation kind, Value x,
+                          double alpha);
 
 /// dy/dx at x, given y = f(x) (whichever is more accurate is used).
 Value transformationDerivative(ImplicitLocOpBuilder &b, Transformation kind,

@@ -23,8 +23,7 @@ static MemRefType viewType(Type elementType, int64_t rows, int64_t cols,
   return MemRefType::get({rows, cols}, elementType, layout);
 }
 
-Buf KernelBuilder::view(Value arena, Value offset, int64_t rows,
-                        int64_t cols) {
+Buf KernelBuilder::view(Value arena, Value offset, int64_t rows, int64_t cols) {
   auto type = viewType(elementType, rows, cols, ShapedType::kDynamic);
   Value v = memref::ReinterpretCastOp::create(
       b, type, arena, OpFoldResult(offset),
@@ -43,8 +42,8 @@ Buf KernelBuilder::view(Value arena, int64_t staticOffset, int64_t rows,
   return Buf{v, rows, cols};
 }
 
-Buf KernelBuilder::subview(const Buf &b, int64_t r0, int64_t c0,
-                           int64_t rows, int64_t cols) {
+Buf KernelBuilder::subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows,
+                           int64_t cols) {
   // A transposed buffer stores the logical block transposed.
   if (b.transposed) {
     std::swap(r0, c0);
@@ -172,16 +171,15 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
       "", "", [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder ib(loc, nested);
         Value p = arith::MulFOp::create(ib, args[0], args[1]);
-        linalg::YieldOp::create(ib,
-                                ValueRange{arith::AddFOp::create(ib, args[2], p)});
+        linalg::YieldOp::create(
+            ib, ValueRange{arith::AddFOp::create(ib, args[2], p)});
       });
 }
 
 void KernelBuilder::copy(const Buf &in, const Buf &out) {
-  elementwise(out, {in},
-              [](ImplicitLocOpBuilder &, ValueRange ins, Value) {
-                return ins[0];
-              });
+  elementwise(out, {in}, [](ImplicitLocOpBuilder &, ValueRange ins, Value) {
+    return ins[0];
+  });
 }
 
 void KernelBuilder::accumulate(const Buf &in, const Buf &out) {

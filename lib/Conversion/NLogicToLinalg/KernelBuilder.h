@@ -66,8 +66,7 @@ public:
 
   /// The block [r0, r0 + rows) x [c0, c0 + cols) of `b`'s logical shape,
   /// as a strided view (no copy).
-  Buf subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows,
-              int64_t cols);
+  Buf subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows, int64_t cols);
 
   Value constant(double v);
   Value constantIndex(int64_t v);
@@ -80,10 +79,10 @@ public:
   /// genericMulti).
   void elementwise(const Buf &out, ArrayRef<Buf> ins, const ElementFn &fn);
   /// Several outputs of one shape updated together.
-  void genericMulti(ArrayRef<Buf> outs, ArrayRef<Buf> ins,
-                    const std::function<SmallVector<Value>(
-                        ImplicitLocOpBuilder &, ValueRange ins,
-                        ValueRange outs)> &fn);
+  void genericMulti(
+      ArrayRef<Buf> outs, ArrayRef<Buf> ins,
+      const std::function<SmallVector<Value>(
+          ImplicitLocOpBuilder &, ValueRange ins, ValueRange outs)> &fn);
   /// out(0,0) = fn(ins..., out(0,0)) folded over the logical shape of
   /// ins[0] (a reduction of every element into a scalar-like `out`).
   void reduceAll(const Buf &out, ArrayRef<Buf> ins, const ElementFn &fn);

@@ -81,18 +81,18 @@ LogicalResult MapProgram::checkSupported(RuleOp rule) {
         break;
       }
       default:
-        result = unsupported(&op, "the '" +
-                                      stringifyCombination(comb.getKind()) +
-                                      "' combination");
+        result =
+            unsupported(&op, "the '" + stringifyCombination(comb.getKind()) +
+                                 "' combination");
       }
     } else if (auto tr = dyn_cast<TransformOp>(op)) {
       Transformation k = tr.getKind();
       if (!isElementwiseTransformation(k) && k != Transformation::transpose &&
           k != Transformation::softmax && k != Transformation::norm &&
           k != Transformation::slice)
-        result = unsupported(&op, "the '" +
-                                      stringifyTransformation(tr.getKind()) +
-                                      "' transformation");
+        result =
+            unsupported(&op, "the '" + stringifyTransformation(tr.getKind()) +
+                                 "' transformation");
     }
   }
   return result;
@@ -259,12 +259,12 @@ int MapProgram::emitNorm(int in) {
     return Value(arith::DivFOp::create(b, o, cst(b, o, n)));
   });
   Buf sigma = scalarBuf(kb, 0.0);
-  kb.reduceAll(sigma, {x, mean},
-               [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
-                 Value d = arith::SubFOp::create(b, v[0], v[1]);
-                 return Value(arith::AddFOp::create(
-                     b, o, arith::MulFOp::create(b, d, d)));
-               });
+  kb.reduceAll(
+      sigma, {x, mean}, [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+        Value d = arith::SubFOp::create(b, v[0], v[1]);
+        return Value(
+            arith::AddFOp::create(b, o, arith::MulFOp::create(b, d, d)));
+      });
   kb.elementwise(sigma, {}, [n](ImplicitLocOpBuilder &b, ValueRange, Value o) {
     Value var = arith::DivFOp::create(b, o, cst(b, o, n));
     return Value(math::SqrtOp::create(
@@ -290,10 +290,9 @@ Buf MapProgram::concatBlock(const Buf &whole, ArrayRef<int> ins, size_t k,
     offset += alongCols ? b.logicalCols() : b.logicalRows();
   }
   const Buf &b = slots[ins[k]].value;
-  return alongCols ? kb.subview(whole, 0, offset, b.logicalRows(),
-                                b.logicalCols())
-                   : kb.subview(whole, offset, 0, b.logicalRows(),
-                                b.logicalCols());
+  return alongCols
+             ? kb.subview(whole, 0, offset, b.logicalRows(), b.logicalCols())
+             : kb.subview(whole, offset, 0, b.logicalRows(), b.logicalCols());
 }
 
 int MapProgram::emitConcat(CombineOp op, ArrayRef<int> ins) {
@@ -382,19 +381,18 @@ FailureOr<int> MapProgram::emitOp(Operation &op) {
       step.kind = StepKind::Extreme;
       bool isMax = kind == Combination::max;
       step.isMax = isMax;
-      kb.elementwise(o, bufs(ins),
-                     [&](ImplicitLocOpBuilder &b, ValueRange in, Value) {
-                       Value best = in[0];
-                       for (Value v : in.drop_front()) {
-                         Value better = arith::CmpFOp::create(
-                             b,
-                             isMax ? arith::CmpFPredicate::OGT
-                                   : arith::CmpFPredicate::OLT,
-                             v, best);
-                         best = arith::SelectOp::create(b, better, v, best);
-                       }
-                       return best;
-                     });
+      kb.elementwise(
+          o, bufs(ins), [&](ImplicitLocOpBuilder &b, ValueRange in, Value) {
+            Value best = in[0];
+            for (Value v : in.drop_front()) {
+              Value better = arith::CmpFOp::create(
+                  b,
+                  isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+                  v, best);
+              best = arith::SelectOp::create(b, better, v, best);
+            }
+            return best;
+          });
       break;
     }
     default:
@@ -487,8 +485,8 @@ FailureOr<Buf> MapProgram::emitForward(ArrayRef<Value> atomOffsets) {
     auto [rows, cols] = shapeOf(op.getResult(0));
     if (v.logicalRows() != rows || v.logicalCols() != cols)
       return op.emitError() << "internal error: computed a " << v.logicalRows()
-                            << "x" << v.logicalCols() << " value for a "
-                            << rows << "x" << cols << " result";
+                            << "x" << v.logicalCols() << " value for a " << rows
+                            << "x" << cols << " result";
     slotOf[op.getResult(0)] = *id;
   }
   return rule.emitError("rule body without nlogic.head");
@@ -506,8 +504,8 @@ void MapProgram::emitBackward(const Buf &dResult) {
       continue;
     switch (s.kind) {
     case SlotKind::Atom:
-      s.grad = kb.view(arenas.dvalues, s.atomOffset, s.value.rows,
-                       s.value.cols);
+      s.grad =
+          kb.view(arenas.dvalues, s.atomOffset, s.value.rows, s.value.cols);
       s.grad.transposed = s.value.transposed;
       break;
     case SlotKind::Weight:
@@ -618,27 +616,26 @@ void MapProgram::backwardStep(const Step &step) {
       }
     bool isMax = step.isMax;
     kb.genericMulti(
-        outs, ins,
-        [&](ImplicitLocOpBuilder &b, ValueRange in, ValueRange o) {
+        outs, ins, [&](ImplicitLocOpBuilder &b, ValueRange in, ValueRange o) {
           // Index of the first input holding the extreme.
           Value best = in[1];
           Value bestIndex = arith::ConstantIndexOp::create(b, 0);
           for (unsigned j = 2; j < in.size(); ++j) {
             Value better = arith::CmpFOp::create(
-                b, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+                b,
+                isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
                 in[j], best);
             best = arith::SelectOp::create(b, better, in[j], best);
             bestIndex = arith::SelectOp::create(
-                b, better, arith::ConstantIndexOp::create(b, j - 1),
-                bestIndex);
+                b, better, arith::ConstantIndexOp::create(b, j - 1), bestIndex);
           }
           Value zero = arith::ConstantOp::create(
               b, b.getFloatAttr(in[0].getType(), 0.0));
           SmallVector<Value> results;
           for (auto [n, k] : llvm::enumerate(outIndex)) {
-            Value won = arith::CmpIOp::create(
-                b, arith::CmpIPredicate::eq, bestIndex,
-                arith::ConstantIndexOp::create(b, k));
+            Value won =
+                arith::CmpIOp::create(b, arith::CmpIPredicate::eq, bestIndex,
+                                      arith::ConstantIndexOp::create(b, k));
             Value d = arith::SelectOp::create(b, won, in[0], zero);
             results.push_back(arith::AddFOp::create(b, o[n], d));
           }
@@ -673,14 +670,14 @@ void MapProgram::backwardStep(const Step &step) {
       kb.elementwise(m, {}, [n](ImplicitLocOpBuilder &b, ValueRange, Value o) {
         return Value(arith::DivFOp::create(b, o, cst(b, o, n)));
       });
-    kb.elementwise(grad(x), {dy, y, meanDy, meanDyY, step.aux},
-                   [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
-                     Value d = arith::SubFOp::create(b, v[0], v[2]);
-                     d = arith::SubFOp::create(
-                         b, d, arith::MulFOp::create(b, v[1], v[3]));
-                     return Value(arith::AddFOp::create(
-                         b, o, arith::DivFOp::create(b, d, v[4])));
-                   });
+    kb.elementwise(
+        grad(x), {dy, y, meanDy, meanDyY, step.aux},
+        [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+          Value d = arith::SubFOp::create(b, v[0], v[2]);
+          d = arith::SubFOp::create(b, d, arith::MulFOp::create(b, v[1], v[3]));
+          return Value(
+              arith::AddFOp::create(b, o, arith::DivFOp::create(b, d, v[4])));
+        });
     return;
   }
   case StepKind::Concat: {
@@ -698,8 +695,8 @@ void MapProgram::backwardStep(const Step &step) {
     double alpha = step.alpha;
     kb.elementwise(grad(x), {dy, val(x), y},
                    [&](ImplicitLocOpBuilder &b, ValueRange in, Value o) {
-                     Value d = transformationDerivative(b, kind, in[1], in[2],
-                                                        alpha);
+                     Value d =
+                         transformationDerivative(b, kind, in[1], in[2], alpha);
                      return addProduct(b, o, {in[0], d});
                    });
     return;

@@ -108,11 +108,11 @@ private:
     StepKind kind;
     SmallVector<int> ins;
     int out = -1;
-    double scale = 1.0;   // Sum: 1 or 1/n (avg)
-    bool isMax = false;   // Extreme
+    double scale = 1.0; // Sum: 1 or 1/n (avg)
+    bool isMax = false; // Extreme
     Transformation transformation = Transformation::identity;
     double alpha = 0.01;
-    Buf aux;             // Norm: the standard deviation
+    Buf aux;                // Norm: the standard deviation
     bool alongCols = false; // Concat: side by side instead of stacked
   };
 

@@ -112,30 +112,29 @@ struct RuleKernel {
       kb.fill(aggregate, rowCount(seg));
       return success();
     }
-    double init = kind == Aggregation::max
-                      ? -std::numeric_limits<double>::infinity()
-                  : kind == Aggregation::min
-                      ? std::numeric_limits<double>::infinity()
-                      : 0.0;
+    double init =
+        kind == Aggregation::max   ? -std::numeric_limits<double>::infinity()
+        : kind == Aggregation::min ? std::numeric_limits<double>::infinity()
+                                   : 0.0;
     kb.fill(aggregate, init);
     LogicalResult ok = loop(seg.begin, seg.end, [&](Value row) {
-      MapProgram map(rule, kb, layout, Arenas{arenas.values, arenas.params, {}, {}},
+      MapProgram map(rule, kb, layout,
+                     Arenas{arenas.values, arenas.params, {}, {}},
                      relationsWithGradient);
       FailureOr<Buf> v = map.emitForward(atomOffsets(row));
       if (failed(v))
         return failure();
       if (kind == Aggregation::max || kind == Aggregation::min) {
         bool isMax = kind == Aggregation::max;
-        kb.elementwise(aggregate, {*v},
-                       [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
-                         Value better = arith::CmpFOp::create(
-                             ib,
-                             isMax ? arith::CmpFPredicate::OGT
-                                   : arith::CmpFPredicate::OLT,
-                             in[0], o);
-                         return Value(
-                             arith::SelectOp::create(ib, better, in[0], o));
-                       });
+        kb.elementwise(
+            aggregate, {*v},
+            [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+              Value better = arith::CmpFOp::create(
+                  ib,
+                  isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+                  in[0], o);
+              return Value(arith::SelectOp::create(ib, better, in[0], o));
+            });
       } else {
         kb.accumulate(*v, aggregate);
       }
@@ -157,8 +156,8 @@ struct RuleKernel {
   void emitContribution(const Segment &seg, const Buf &aggregate) {
     Buf contribution = aggregate;
     if (rule.getWeightAttr())
-      contribution = MapProgram::weighForward(kb, headWeight(arenas.params),
-                                              aggregate);
+      contribution =
+          MapProgram::weighForward(kb, headWeight(arenas.params), aggregate);
     kb.accumulate(contribution, kb.view(acc, seg.head, headRows, headCols));
   }
 
@@ -216,8 +215,8 @@ struct RuleKernel {
                   ib, ib.getFloatAttr(in[0].getType(), 1.0));
               Value isExtreme = arith::CmpFOp::create(
                   ib, arith::CmpFPredicate::OEQ, in[0], in[1]);
-              Value free = arith::CmpFOp::create(
-                  ib, arith::CmpFPredicate::OEQ, o[1], zero);
+              Value free = arith::CmpFOp::create(ib, arith::CmpFPredicate::OEQ,
+                                                 o[1], zero);
               Value won = arith::AndIOp::create(ib, isExtreme, free);
               return SmallVector<Value>{
                   arith::SelectOp::create(ib, won, in[2], zero),
@@ -240,8 +239,7 @@ struct RuleKernel {
 class TemplateLowering {
 public:
   TemplateLowering(TemplateOp templ, ModuleOp module, StringRef prefix)
-      : templ(templ), module(module), prefix(prefix.str()),
-        symbols(templ) {}
+      : templ(templ), module(module), prefix(prefix.str()), symbols(templ) {}
 
   LogicalResult run();
 
@@ -322,8 +320,6 @@ Value TemplateLowering::loadIndex(ImplicitLocOpBuilder &b, Value memref,
   return arith::IndexCastOp::create(b, b.getIndexType(), v);
 }
 
-
-
 static unsigned countAtoms(RuleOp rule) {
   return llvm::range_size(rule.getBodyBlock().getOps<AtomOp>());
 }
@@ -334,8 +330,6 @@ static std::pair<int64_t, int64_t> aggregateShape(RuleOp rule) {
     return {1, 1};
   return shapeOf(rule.getHeadOp().getValue().getType());
 }
-
-
 
 RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
                                             ValueRange) {
@@ -408,24 +402,23 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
             if (failed(k.emitAggregate(seg, raw, Aggregation::sum)))
               return failure();
             kb.copy(raw, k.aggregateView(seg));
-            kb.elementwise(max, {raw},
-                           [](ImplicitLocOpBuilder &ib, ValueRange in,
-                              Value o) {
-                             Value gt = arith::CmpFOp::create(
-                                 ib, arith::CmpFPredicate::OGT, in[0], o);
-                             return Value(
-                                 arith::SelectOp::create(ib, gt, in[0], o));
-                           });
+            kb.elementwise(
+                max, {raw},
+                [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                  Value gt = arith::CmpFOp::create(
+                      ib, arith::CmpFPredicate::OGT, in[0], o);
+                  return Value(arith::SelectOp::create(ib, gt, in[0], o));
+                });
             return success();
           })))
         return failure();
       (void)k.loop(first, last, [&](Value s) {
         Buf e = k.aggregateView(k.loadSegment(s));
-        kb.elementwise(e, {max},
-                       [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
-                         return Value(math::ExpOp::create(
-                             ib, arith::SubFOp::create(ib, o, in[0])));
-                       });
+        kb.elementwise(
+            e, {max}, [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+              return Value(
+                  math::ExpOp::create(ib, arith::SubFOp::create(ib, o, in[0])));
+            });
         kb.accumulate(e, z);
         return success();
       });
@@ -452,11 +445,11 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
   ImplicitLocOpBuilder b(rule.getLoc(), rule.getContext());
   // values, acc, aggs, params, dvalues, dacc, grads, segments, index,
   // groups, n
-  func::FuncOp fn = createKernel(
-      ("rule" + Twine(index) + "_backward").str(),
-      {arena, arena, arena, arena, arena, arena, arena, indexArena,
-       indexArena, indexArena, b.getIndexType()},
-      b);
+  func::FuncOp fn =
+      createKernel(("rule" + Twine(index) + "_backward").str(),
+                   {arena, arena, arena, arena, arena, arena, arena, indexArena,
+                    indexArena, indexArena, b.getIndexType()},
+                   b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
   RuleKernel k = makeRuleKernel(rule, kb, entry->getArguments());
@@ -531,9 +524,9 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
 void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
   ImplicitLocOpBuilder b(rel.getLoc(), rel.getContext());
   // values, acc, params, atoms, n
-  func::FuncOp fn = createKernel(
-      ("relation" + Twine(index) + "_forward").str(),
-      {arena, arena, arena, indexArena, b.getIndexType()}, b);
+  func::FuncOp fn =
+      createKernel(("relation" + Twine(index) + "_forward").str(),
+                   {arena, arena, arena, indexArena, b.getIndexType()}, b);
   Block *entry = &fn.front();
   Value values = entry->getArgument(0), acc = entry->getArgument(1),
         params = entry->getArgument(2), atoms = entry->getArgument(3),
@@ -562,8 +555,7 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
   // values, acc, params, dvalues, dacc, grads, atoms, n
   func::FuncOp fn = createKernel(
       ("relation" + Twine(index) + "_backward").str(),
-      {arena, arena, arena, arena, arena, arena, indexArena,
-       b.getIndexType()},
+      {arena, arena, arena, arena, arena, arena, indexArena, b.getIndexType()},
       b);
   Block *entry = &fn.front();
   Value values = entry->getArgument(0), acc = entry->getArgument(1),
@@ -578,16 +570,15 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
   b.setInsertionPointToStart(loop.getBody());
   Value offset = loadIndex(b, atoms, loop.getInductionVar());
   Buf dpre = kb.view(dacc, offset, rows, cols);
-  kb.elementwise(dpre,
-                 {kb.view(dvalues, offset, rows, cols),
-                  kb.view(acc, offset, rows, cols),
-                  kb.view(values, offset, rows, cols)},
-                 [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
-                   Value d = transformationDerivative(ib, t, in[1], in[2],
-                                                      0.01);
-                   Value g = arith::MulFOp::create(ib, in[0], d);
-                   return Value(arith::AddFOp::create(ib, o, g));
-                 });
+  kb.elementwise(
+      dpre,
+      {kb.view(dvalues, offset, rows, cols), kb.view(acc, offset, rows, cols),
+       kb.view(values, offset, rows, cols)},
+      [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+        Value d = transformationDerivative(ib, t, in[1], in[2], 0.01);
+        Value g = arith::MulFOp::create(ib, in[0], d);
+        return Value(arith::AddFOp::create(ib, o, g));
+      });
   if (auto off = rel.getOffsetAttr())
     if (layout.weights.lookup(off.getAttr()).learnable)
       kb.accumulate(dpre,
@@ -617,8 +608,8 @@ void TemplateLowering::emitOptimizerSteps() {
     linalg::GenericOp::create(
         b, TypeRange{}, ValueRange{grads, mask}, ValueRange{params},
         SmallVector<AffineMap>(3, id),
-        SmallVector<utils::IteratorType>{utils::IteratorType::parallel}, "",
-        "", [&](OpBuilder &nested, Location loc, ValueRange args) {
+        SmallVector<utils::IteratorType>{utils::IteratorType::parallel}, "", "",
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
           ImplicitLocOpBuilder ib(loc, nested);
           Value on = arith::CmpFOp::create(ib, arith::CmpFPredicate::ONE,
                                            args[1], cst(ib, 0.0));
@@ -643,8 +634,8 @@ void TemplateLowering::emitOptimizerSteps() {
     linalg::GenericOp::create(
         b, TypeRange{}, ValueRange{grads, mask}, ValueRange{params, m, v},
         SmallVector<AffineMap>(5, id),
-        SmallVector<utils::IteratorType>{utils::IteratorType::parallel}, "",
-        "", [&](OpBuilder &nested, Location loc, ValueRange args) {
+        SmallVector<utils::IteratorType>{utils::IteratorType::parallel}, "", "",
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
           ImplicitLocOpBuilder ib(loc, nested);
           Value g = args[0], p = args[2], mi = args[3], vi = args[4];
           Value on = arith::CmpFOp::create(ib, arith::CmpFPredicate::ONE,
@@ -656,8 +647,7 @@ void TemplateLowering::emitOptimizerSteps() {
             return Value(arith::AddFOp::create(ib, x, y));
           };
           Value m2 = add(mul(cst(ib, b1), mi), mul(cst(ib, 1 - b1), g));
-          Value v2 =
-              add(mul(cst(ib, b2), vi), mul(mul(cst(ib, 1 - b2), g), g));
+          Value v2 = add(mul(cst(ib, b2), vi), mul(mul(cst(ib, 1 - b2), g), g));
           Value mHat = arith::DivFOp::create(ib, m2, c1);
           Value vHat = arith::DivFOp::create(ib, v2, c2);
           Value denom = add(math::SqrtOp::create(ib, vHat), cst(ib, eps));

@@ -48,7 +48,8 @@ struct HoistWeightsPass
         continue;
       HeadOp head = rule.getHeadOp();
       SmallVector<Operation *> passed;
-      auto weigh = skipIdentities(head.getValue(), passed).getDefiningOp<WeighOp>();
+      auto weigh =
+          skipIdentities(head.getValue(), passed).getDefiningOp<WeighOp>();
       if (!weigh)
         continue;
       // Every op between the weighing and the head must only feed the head.

@@ -146,8 +146,7 @@ struct SpecializeShapesPass
       return *inferred;
     if (valueUsed && warnUnknown)
       rel.emitWarning() << "no shape is known for the values of @"
-                        << rel.getSymName()
-                        << "; assuming scalars (give it as "
+                        << rel.getSymName() << "; assuming scalars (give it as "
                         << rel.getSymName() << "=dims)";
     return ValueShape::scalar();
   }
@@ -187,8 +186,8 @@ struct SpecializeShapesPass
         ValueShape in = shapeOf(weigh.getInput());
         if (!in.isKnown())
           continue;
-        ok = setShape(weigh,
-                      weighShape(weightShape(weigh.getWeightAttr()), in));
+        ok =
+            setShape(weigh, weighShape(weightShape(weigh.getWeightAttr()), in));
       } else if (auto comb = dyn_cast<CombineOp>(op)) {
         SmallVector<ValueShape> inputs;
         if (auto off = comb.getOffsetAttr())
@@ -197,23 +196,24 @@ struct SpecializeShapesPass
           inputs.push_back(shapeOf(in));
         if (!llvm::all_of(inputs, [](auto &s) { return s.isKnown(); }))
           continue;
-        ok = setShape(comb, combineShape(comb.getKind(), inputs,
-                                         comb.getAxis()));
+        ok = setShape(comb,
+                      combineShape(comb.getKind(), inputs, comb.getAxis()));
       } else if (auto tr = dyn_cast<TransformOp>(op)) {
         ValueShape in = shapeOf(tr.getInput());
         if (!in.isKnown())
           continue;
-        ok = setShape(tr, transformShape(
-                              tr.getKind(), in,
-                              tr.getRows().value_or(ArrayRef<int64_t>()),
-                              tr.getCols().value_or(ArrayRef<int64_t>()),
-                              tr.getShape().value_or(ArrayRef<int64_t>())));
+        ok = setShape(
+            tr, transformShape(tr.getKind(), in,
+                               tr.getRows().value_or(ArrayRef<int64_t>()),
+                               tr.getCols().value_or(ArrayRef<int64_t>()),
+                               tr.getShape().value_or(ArrayRef<int64_t>())));
       }
       if (failed(ok))
         return failure();
     }
 
-    ValueShape value = ValueShape::fromType(rule.getHeadOp().getValue().getType());
+    ValueShape value =
+        ValueShape::fromType(rule.getHeadOp().getValue().getType());
     if (!value.isKnown())
       return changed;
     if (rule.getAggregation() == Aggregation::count)
