@@ -18,7 +18,8 @@ import subprocess
 import sys
 
 AGGREGATIONS = ["sum", "avg", "max", "min", "count"]
-COMBINATIONS = ["sum", "avg", "max", "min", "elproduct", "concat"]
+COMBINATIONS = ["sum", "avg", "max", "min", "elproduct", "concat",
+                "crosssum"]
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu"]
 
 
@@ -93,10 +94,14 @@ class Case:
         # The value's size: a concatenation stacks its inputs (weighted
         # literals give rule_dim, a bare edge its scalar value).
         value_dim = rule_dim
+        inputs = [rule_dim if lit.startswith("{") else 1
+                  for lit in body if lit[0] in "{e"]
         if combination == "concat":
-            value_dim = sum(rule_dim if lit.startswith("{") else 1
-                            for lit in body
-                            if lit[0] in "{e")
+            value_dim = sum(inputs)
+        elif combination == "crosssum":
+            value_dim = 1
+            for n in inputs:
+                value_dim *= n
         if combination != "product" and value_dim >= 2 and rng.random() < 0.3:
             activation = rng.choice(["softmax", "norm",
                                      f"slice(rows=[1,{value_dim}])"])

@@ -84,6 +84,10 @@ TEST(CompiledEngine, RecursionLevelsMaxAndElementProducts) {
 
 TEST(CompiledEngine, SliceConcatSoftmaxNorm) { checkCase(vectorFunctions()); }
 
+TEST(CompiledEngine, CrossSumAndCosineSimilarity) {
+  checkCase(crossSumCosSim());
+}
+
 TEST(CompiledEngine, OptimizerStepsMatchTheReferenceBitForBit) {
   for (OptimizerKind kind : {OptimizerKind::SGD, OptimizerKind::Adam}) {
     Compiled f(R"(

@@ -81,6 +81,10 @@ TEST(EvaluatorGradient, SliceConcatSoftmaxNorm) {
   checkCase(nlogic_test::vectorFunctions());
 }
 
+TEST(EvaluatorGradient, CrossSumAndCosineSimilarity) {
+  checkCase(nlogic_test::crossSumCosSim());
+}
+
 TEST(EvaluatorForward, SoftmaxAggregationValues) {
   Fixture f(R"(
     w(I, J) :- s(I, J). [aggregation=softmax(agg_terms=[J])]

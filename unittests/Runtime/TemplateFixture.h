@@ -186,6 +186,20 @@ inline GradientCase vectorFunctions() {
           }};
 }
 
+/// Cross sums and cosine similarity.
+inline GradientCase crossSumCosSim() {
+  return {R"(
+    c(X) :- {2,3} e(X), {3,3} e(X). [combination=crosssum, transformation=tanh]
+    s(X) :- {4,3} e(X), {4,6} c(X). [combination=cossim]
+    {1,1} out :- s(X). [aggregation=avg]
+  )",
+          [](TemplateFixture &f) {
+            f.fact("e", {0}, Tensor::vector({0.5, -1.0, 0.25}));
+            f.fact("e", {1}, Tensor::vector({1.5, 0.25, -0.75}));
+            f.query("out", {}, Tensor::scalar(0.3));
+          }};
+}
+
 } // namespace nlogic_test
 
 #endif // NLOGIC_UNITTESTS_RUNTIME_TEMPLATEFIXTURE_H

@@ -48,7 +48,7 @@ def ConvertNLogicToLinalgPass
 
     Input: a verified template whose values all have static shapes (see
     `nlogic-specialize-shapes`). Constructs the kernels cannot compute yet
-    (the combinations crosssum / cossim / softmax / sparsemax / count, the
+    (the combinations softmax / sparsemax / count, the
     transformations sparsemax and reshape, relation combinations other
     than sum, concat aggregation, softmax aggregation in recursive rules)
     are reported at their location, and the pass fails: nothing is

@@ -14,6 +14,7 @@
 #include "nlogic/Dialect/NLogic/IR/ValueShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -49,6 +50,24 @@ LogicalResult MapProgram::checkSupported(RuleOp rule) {
       case Combination::avg:
       case Combination::elproduct:
       case Combination::product:
+        break;
+      case Combination::crosssum:
+        // Inputs are indexed by their element: vectors and scalars.
+        for (Value in : comb.getInputs())
+          if (ValueShape::fromType(in.getType()).getRank() > 1 &&
+              shapeOf(in).second != 1) {
+            result = unsupported(&op, "a cross sum of matrices");
+            break;
+          }
+        if (comb.getOffsetAttr())
+          result = unsupported(&op, "a cross sum with an offset");
+        break;
+      case Combination::cossim:
+        if (comb.getInputs().size() != 2 ||
+            shapeOf(comb.getInputs()[0]) != shapeOf(comb.getInputs()[1]) ||
+            comb.getOffsetAttr())
+          result = unsupported(&op, "a cosine similarity of other than two "
+                                    "equally shaped values");
         break;
       case Combination::concat: {
         SmallVector<std::pair<int64_t, int64_t>> shapes;
@@ -314,6 +333,99 @@ int MapProgram::emitConcat(CombineOp op, ArrayRef<int> ins) {
   return out;
 }
 
+void MapProgram::crossSumGeneric(ArrayRef<Buf> vectors, const Buf &whole,
+                                 int gradOf, const Buf &grad) {
+  // One loop per input; input j is read at (d_j, 0) of its storage (a
+  // vector's element index, whichever way it is viewed) and the result at
+  // the flattened index, the last input varying fastest.
+  MLIRContext *ctx = kb.builder().getContext();
+  unsigned k = vectors.size();
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  AffineExpr flat = zero;
+  for (unsigned j = 0; j < k; ++j)
+    flat = flat * getAffineConstantExpr(vectors[j].size(), ctx) +
+           getAffineDimExpr(j, ctx);
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> ins;
+  for (unsigned j = 0; j < k; ++j) {
+    maps.push_back(
+        AffineMap::get(k, 0, {getAffineDimExpr(j, ctx), zero}, ctx));
+    ins.push_back(vectors[j].mem);
+  }
+  AffineMap flatMap = AffineMap::get(k, 0, {flat, zero}, ctx);
+  ImplicitLocOpBuilder &b = kb.builder();
+  if (gradOf < 0) {
+    maps.push_back(flatMap);
+    linalg::GenericOp::create(
+        b, TypeRange{}, ins, ValueRange{whole.mem}, maps,
+        SmallVector<utils::IteratorType>(k, utils::IteratorType::parallel), "",
+        "", [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder ib(loc, nested);
+          Value sum = args[k];
+          for (unsigned j = 0; j < k; ++j)
+            sum = arith::AddFOp::create(ib, sum, args[j]);
+          linalg::YieldOp::create(ib, sum);
+        });
+    return;
+  }
+  // dx_j[d_j] += sum over the other loops of dy[flat].
+  SmallVector<utils::IteratorType> iters(k, utils::IteratorType::reduction);
+  iters[gradOf] = utils::IteratorType::parallel;
+  // The inputs give the loop bounds; only dy is read.
+  maps.push_back(flatMap);
+  maps.push_back(maps[gradOf]);
+  ins.push_back(whole.mem);
+  linalg::GenericOp::create(
+      b, TypeRange{}, ins, ValueRange{grad.mem}, maps, iters, "", "",
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        linalg::YieldOp::create(
+            ib, ValueRange{arith::AddFOp::create(ib, args[k + 1], args[k])});
+      });
+}
+
+int MapProgram::emitCrossSum(ArrayRef<int> ins) {
+  SmallVector<Buf> vectors;
+  int64_t total = 1;
+  for (int i : ins) {
+    vectors.push_back(slots[i].value);
+    total *= slots[i].value.size();
+  }
+  int out = temp(total, 1, ins);
+  kb.fill(slots[out].value, 0.0);
+  crossSumGeneric(vectors, slots[out].value, -1, Buf());
+  tape.push_back(Step{StepKind::CrossSum,
+                      SmallVector<int>(ins.begin(), ins.end()), out});
+  return out;
+}
+
+int MapProgram::emitCosSim(ArrayRef<int> ins) {
+  // a.b / (|a| |b|), 0 when either vector is zero (as the reference).
+  Buf a = slots[ins[0]].value, bv = slots[ins[1]].value;
+  Buf aa = scalarBuf(kb, 0.0), bb = scalarBuf(kb, 0.0),
+      ab = scalarBuf(kb, 0.0);
+  accumulateProduct(kb, aa, {a, a});
+  accumulateProduct(kb, bb, {bv, bv});
+  accumulateProduct(kb, ab, {a, bv});
+  int out = temp(1, 1, ins);
+  kb.elementwise(slots[out].value, {aa, bb, ab},
+                 [](ImplicitLocOpBuilder &b, ValueRange v, Value) {
+                   Value denom = arith::MulFOp::create(
+                       b, math::SqrtOp::create(b, v[0]),
+                       math::SqrtOp::create(b, v[1]));
+                   Value positive = arith::CmpFOp::create(
+                       b, arith::CmpFPredicate::OGT, denom, cst(b, denom, 0));
+                   return Value(arith::SelectOp::create(
+                       b, positive, arith::DivFOp::create(b, v[2], denom),
+                       cst(b, denom, 0)));
+                 });
+  Step step{StepKind::CosSim, SmallVector<int>(ins.begin(), ins.end()), out};
+  step.aux = aa;
+  step.aux2 = bb;
+  tape.push_back(step);
+  return out;
+}
+
 FailureOr<int> MapProgram::emitOp(Operation &op) {
   auto bufs = [&](ArrayRef<int> ids) {
     SmallVector<Buf> v;
@@ -336,6 +448,10 @@ FailureOr<int> MapProgram::emitOp(Operation &op) {
       return ins.front();
     if (comb.getKind() == Combination::concat)
       return emitConcat(comb, ins);
+    if (comb.getKind() == Combination::crosssum)
+      return emitCrossSum(ins);
+    if (comb.getKind() == Combination::cossim)
+      return emitCosSim(ins);
     auto [rows, cols] = shapeOf(comb.getResult());
     Combination kind = comb.getKind();
     if (kind == Combination::product) {
@@ -678,6 +794,42 @@ void MapProgram::backwardStep(const Step &step) {
           return Value(
               arith::AddFOp::create(b, o, arith::DivFOp::create(b, d, v[4])));
         });
+    return;
+  }
+  case StepKind::CrossSum: {
+    SmallVector<Buf> vectors;
+    for (int i : step.ins)
+      vectors.push_back(val(i));
+    for (auto [j, i] : llvm::enumerate(step.ins))
+      if (needs(i))
+        crossSumGeneric(vectors, dy, j, grad(i));
+    return;
+  }
+  case StepKind::CosSim: {
+    // d a += g (b / (|a||b|) - y a / a.a), symmetrically for b.
+    for (int side = 0; side < 2; ++side) {
+      int self = step.ins[side], other = step.ins[1 - side];
+      if (!needs(self))
+        continue;
+      Buf selfSq = side == 0 ? step.aux : step.aux2;
+      Buf otherSq = side == 0 ? step.aux2 : step.aux;
+      kb.elementwise(
+          grad(self), {val(self), val(other), selfSq, otherSq, y, dy},
+          [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
+            Value denom = arith::MulFOp::create(
+                b, math::SqrtOp::create(b, v[2]),
+                math::SqrtOp::create(b, v[3]));
+            Value positive = arith::CmpFOp::create(
+                b, arith::CmpFPredicate::OGT, denom, cst(b, denom, 0));
+            Value t1 = arith::DivFOp::create(b, v[1], denom);
+            Value t2 = arith::DivFOp::create(
+                b, arith::MulFOp::create(b, v[4], v[0]), v[2]);
+            Value d = arith::MulFOp::create(
+                b, v[5], arith::SubFOp::create(b, t1, t2));
+            Value add = arith::AddFOp::create(b, o, d);
+            return Value(arith::SelectOp::create(b, positive, add, o));
+          });
+    }
     return;
   }
   case StepKind::Concat: {

@@ -100,7 +100,9 @@ private:
     Transform,
     Softmax,
     Norm,
-    Concat
+    Concat,
+    CrossSum,
+    CosSim
   };
   struct Step {
     Step(StepKind kind, SmallVector<int> ins, int out)
@@ -112,7 +114,8 @@ private:
     bool isMax = false; // Extreme
     Transformation transformation = Transformation::identity;
     double alpha = 0.01;
-    Buf aux;                // Norm: the standard deviation
+    Buf aux;  // Norm: the standard deviation; CosSim: a.a
+    Buf aux2; // CosSim: b.b
     bool alongCols = false; // Concat: side by side instead of stacked
   };
 
@@ -128,6 +131,11 @@ private:
   int emitSoftmax(int in);
   int emitNorm(int in);
   int emitConcat(CombineOp op, ArrayRef<int> ins);
+  int emitCrossSum(ArrayRef<int> ins);
+  int emitCosSim(ArrayRef<int> ins);
+  /// A generic over one loop per input of a cross sum.
+  void crossSumGeneric(ArrayRef<Buf> vectors, const Buf &whole, int gradOf,
+                       const Buf &grad);
   /// Where input k of a concatenation sits in the result.
   Buf concatBlock(const Buf &whole, ArrayRef<int> ins, size_t k,
                   bool alongCols);

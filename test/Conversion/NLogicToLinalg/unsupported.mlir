@@ -2,13 +2,13 @@
 
 // Constructs without kernels yet are reported where they are written, and
 // the conversion fails (no silently wrong numbers).
-nlogic.template @crosssum {
+nlogic.template @sparsemax {
   nlogic.relation @x arity 1 : tensor<2xf64>
   nlogic.relation @h arity 1 : tensor<4xf64>
   nlogic.rule @h vars(%I) aggregate sum {
     %0 = nlogic.atom @x(%I) : tensor<2xf64>
-    // expected-error@+1 {{the compiled engine cannot lower the 'crosssum' combination yet (run it with --engine reference)}}
-    %1 = nlogic.combine crosssum(%0, %0) : (tensor<2xf64>, tensor<2xf64>) -> tensor<4xf64>
+    // expected-error@+1 {{the compiled engine cannot lower the 'sparsemax' combination yet (run it with --engine reference)}}
+    %1 = nlogic.combine sparsemax(%0, %0) : (tensor<2xf64>, tensor<2xf64>) -> tensor<4xf64>
     nlogic.head(%I) = %1 : tensor<4xf64>
   }
 }
