@@ -28,6 +28,7 @@ echo "== pytest: agreement with PyNeuraLogic, attention against numpy"
 if pnl_python=$("$root/scripts/setup-pyneuralogic.sh"); then
   set +e
   NLOGIC_BIN="$build/bin/nlogic" NLOGIC_PYNEURALOGIC_PYTHON="$pnl_python" \
+    NLOGIC_CACHE_DIR="$build/test/kernel-cache" \
     "$pnl_python" -m pytest -q -rs "$root/test/Agreement" "$root/test/Transformers" 2>&1 | tee "$log"
   pytest_status=${PIPESTATUS[0]}
   set -e

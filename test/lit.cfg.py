@@ -16,6 +16,10 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.nlogic_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# Compiled kernels are cached per template and shape; the tests share a
+# cache inside the build tree rather than the user's.
+config.environment["NLOGIC_CACHE_DIR"] = os.path.join(
+    config.nlogic_obj_root, "test", "kernel-cache")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 

@@ -18,11 +18,12 @@
 #include "nlogic/Compiler/Pipeline.h"
 #include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
 
+#include "nlogic/Compiler/KernelCache.h"
+
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cmath>
@@ -102,7 +103,7 @@ public:
   CompiledEngine(const TemplateModel &model,
                  std::vector<std::pair<int64_t, int64_t>> shapes,
                  std::vector<int64_t> aggregateSizes, int64_t numParameters,
-                 std::unique_ptr<ExecutionEngine> jit)
+                 std::unique_ptr<llvm::orc::LLJIT> jit)
       : model(model), shapes(std::move(shapes)),
         aggregateSizes(std::move(aggregateSizes)), numParameters(numParameters),
         jit(std::move(jit)) {
@@ -152,7 +153,8 @@ private:
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> aggregateSizes;
   int64_t numParameters;
-  std::unique_ptr<ExecutionEngine> jit;
+  /// Links the kernels' object code into the process (null for AOT).
+  std::unique_ptr<llvm::orc::LLJIT> jit;
   std::vector<RuleForwardFn> ruleForward;
   std::vector<RuleBackwardFn> ruleBackward;
   std::vector<RelationForwardFn> relationForward;
@@ -178,12 +180,12 @@ LogicalResult CompiledEngine::linkJit(std::string &error) {
     return failure();
   }
   auto lookup = [&](const std::string &name, void *&fn) {
-    llvm::Expected<void *> sym = jit->lookup("_mlir_ciface_nlogic_" + name);
+    auto sym = jit->lookup("_mlir_ciface_nlogic_" + name);
     if (!sym) {
       error = "missing kernel " + name + ": " + llvm::toString(sym.takeError());
       return false;
     }
-    fn = *sym;
+    fn = sym->toPtr<void *>();
     return true;
   };
   size_t numRules = model.rules.size();
@@ -745,30 +747,52 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
     options.shapes.push_back(model.relations[r].symbol + "=" +
                              dimsText(s.first, s.second));
 
-  MLIRContext *ctx = templ.getContext();
-  DialectRegistry registry;
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  ctx->appendDialectRegistry(registry);
   FailureOr<CompiledTemplate> compiled = compileTemplate(templ, options);
   if (failed(compiled))
     return failure();
 
+  // Object code for the host (cached across runs), linked in by ORC.
+  FailureOr<HostObject> object = hostObjectFor(*compiled->module, error);
+  if (failed(object))
+    return templ.emitError() << "code generation failed: " << error;
   static bool targetsReady = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
     return true;
   }();
   (void)targetsReady;
-  auto transformer = makeOptimizingTransformer(/*optLevel=*/3,
-                                               /*sizeLevel=*/0, nullptr);
-  ExecutionEngineOptions jitOptions;
-  jitOptions.transformer = transformer;
-  jitOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto jit = ExecutionEngine::create(*compiled->module, jitOptions);
+  auto link = [&](std::unique_ptr<llvm::MemoryBuffer> code)
+      -> llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> {
+    auto jit = llvm::orc::LLJITBuilder().create();
+    if (!jit)
+      return jit.takeError();
+    // Kernels call libm (tanh, exp, ...): resolve from the process.
+    auto process =
+        llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+            (*jit)->getDataLayout().getGlobalPrefix());
+    if (!process)
+      return process.takeError();
+    (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+    if (llvm::Error e = (*jit)->addObjectFile(std::move(code)))
+      return std::move(e);
+    // Resolving one kernel links the object: a damaged one fails here.
+    if (auto sym = (*jit)->lookup("_mlir_ciface_nlogic_sgd_step"); !sym)
+      return sym.takeError();
+    return std::move(*jit);
+  };
+  auto jit = link(std::move(object->object));
+  if (!jit && object->fromCache) {
+    // A damaged cache entry: drop it and generate the code again.
+    llvm::consumeError(jit.takeError());
+    llvm::sys::fs::remove(object->path);
+    object = hostObjectFor(*compiled->module, error);
+    if (failed(object))
+      return templ.emitError() << "code generation failed: " << error;
+    jit = link(std::move(object->object));
+  }
   if (!jit)
-    return templ.emitError()
-           << "JIT compilation failed: " << llvm::toString(jit.takeError());
+    return templ.emitError() << "cannot load the kernels: "
+                             << llvm::toString(jit.takeError());
   auto engine = std::make_unique<CompiledEngine>(
       model, std::move(compiled->relationShapes),
       std::move(compiled->aggregateSizes), compiled->numParameters,
