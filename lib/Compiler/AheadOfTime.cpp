@@ -19,6 +19,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
 using namespace mlir::nlogic;
@@ -44,10 +45,18 @@ LogicalResult nlogic::writeObjectFile(ModuleOp module, llvm::StringRef path,
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return failure();
-  std::string cpuName =
-      cpu == "native" ? llvm::sys::getHostCPUName().str() : cpu.str();
+  std::string cpuName = cpu.str(), features;
+  if (cpu == "native") {
+    // The host's CPU and its actual features (a virtual machine may lack
+    // some its CPU model implies), as a JIT would use them.
+    cpuName = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures list;
+    for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+      list.AddFeature(name, enabled);
+    features = list.getString();
+  }
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpuName, "", llvm::TargetOptions(), llvm::Reloc::PIC_,
+      triple, cpuName, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine) {
     error = "no target machine for " + triple.str() + " / " + cpuName;

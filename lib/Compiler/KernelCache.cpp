@@ -44,7 +44,11 @@ FailureOr<HostObject> nlogic::hostObjectFor(ModuleOp module,
   std::string text;
   llvm::raw_string_ostream os(text);
   module.print(os);
+  // The object is specialised to the host CPU and its features.
   std::string cpu = llvm::sys::getHostCPUName().str();
+  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+    if (enabled)
+      cpu += "," + name.str();
   uint64_t key = llvm::xxh3_64bits(text + "\n" + cpu + "\nLLVM " +
                                    LLVM_VERSION_STRING + "\nnlogic-kernels-1");
 
