@@ -46,9 +46,13 @@ FailureOr<HostObject> nlogic::hostObjectFor(ModuleOp module,
   module.print(os);
   // The object is specialised to the host CPU and its features.
   std::string cpu = llvm::sys::getHostCPUName().str();
+  std::vector<std::string> features;
   for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
     if (enabled)
-      cpu += "," + name.str();
+      features.push_back(name.str());
+  llvm::sort(features); // a map's order is not stable
+  for (const std::string &f : features)
+    cpu += "," + f;
   uint64_t key = llvm::xxh3_64bits(text + "\n" + cpu + "\nLLVM " +
                                    LLVM_VERSION_STRING + "\nnlogic-kernels-1");
 
