@@ -7,7 +7,9 @@
  * Arenas (see docs/Compiler.md): every ground atom's value sits at an
  * element offset of a flat double array; weights sit in one parameter
  * array in declaration order (weight i at parameter_offsets[i], row-major).
- * Kernels take memref descriptors (nlogic_arena, nlogic_index_arena).
+ * Kernels take memref descriptors (nlogic_arena, nlogic_index_arena); the
+ * arrays passed to one call must not overlap (the kernels are compiled
+ * with their arguments marked noalias).
  *
  *===----------------------------------------------------------------------===*/
 
