@@ -7,7 +7,7 @@
 // reduced into a stack buffer; nothing per substitution is stored.
 
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
-// CHECK-SAME: %[[VALUES:[a-z0-9]+]]: memref<?xf64>, %[[ACC:[a-z0-9]+]]: memref<?xf64>, %[[AGGS:[a-z0-9]+]]: memref<?xf64>, %[[PARAMS:[a-z0-9]+]]: memref<?xf64>, %[[SEGS:[a-z0-9]+]]: memref<?xi32>, %[[INDEX:[a-z0-9]+]]: memref<?xi32>, %{{.*}}: memref<?xi32>, %[[N:[a-z0-9]+]]: index)
+// CHECK-SAME: %[[VALUES:[a-z0-9]+]]: memref<?xf64> {llvm.noalias}, %[[ACC:[a-z0-9]+]]: memref<?xf64> {llvm.noalias}, %[[AGGS:[a-z0-9]+]]: memref<?xf64> {llvm.noalias}, %[[PARAMS:[a-z0-9]+]]: memref<?xf64> {llvm.noalias}, %[[SEGS:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %[[INDEX:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %{{.*}}: memref<?xi32> {llvm.noalias}, %[[N:[a-z0-9]+]]: index)
 // CHECK-SAME: attributes {llvm.emit_c_interface}
 // CHECK: scf.for %[[S:.*]] = %{{.*}} to %[[N]]
 // CHECK: memref.load %[[SEGS]]
