@@ -76,8 +76,12 @@ int main(int argc, char **argv) {
   Parameters params = initializeWeights(*model, /*seed=*/1);
   Optimizer adam(OptimizerKind::Adam, 0.01, *model);
   std::vector<int> batches;
-  for (const GroundNetwork &net : nets)
-    batches.push_back((*engine)->addBatch({&net}));
+  for (const GroundNetwork &net : nets) {
+    FailureOr<int> id = (*engine)->addBatch({&net}, error);
+    if (failed(id))
+      return fail(error);
+    batches.push_back(*id);
+  }
   std::vector<Tensor> grads;
   for (const Tensor &p : params)
     grads.push_back(Tensor::zerosLike(p));

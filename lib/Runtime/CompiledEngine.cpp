@@ -125,12 +125,9 @@ public:
   FailureOr<int> layout(ArrayRef<const GroundNetwork *> nets,
                         std::string &error);
 
-  int addBatch(ArrayRef<const GroundNetwork *> nets) override {
-    std::string error;
-    FailureOr<int> id = layout(nets, error);
-    if (failed(id))
-      llvm::report_fatal_error(llvm::Twine("compiled engine: ") + error);
-    return *id;
+  FailureOr<int> addBatch(ArrayRef<const GroundNetwork *> nets,
+                          std::string &error) override {
+    return layout(nets, error);
   }
 
   std::vector<std::vector<Tensor>> forward(int batch,

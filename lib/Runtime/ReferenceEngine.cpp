@@ -16,7 +16,8 @@ public:
     used.assign(model.weights.size(), false);
   }
 
-  int addBatch(llvm::ArrayRef<const GroundNetwork *> nets) override {
+  mlir::FailureOr<int> addBatch(llvm::ArrayRef<const GroundNetwork *> nets,
+                                std::string &) override {
     batches.emplace_back(nets.begin(), nets.end());
     while (evaluators.size() < nets.size())
       evaluators.emplace_back(model);

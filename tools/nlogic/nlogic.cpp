@@ -380,7 +380,13 @@ static std::vector<int> addBatches(Engine &e, const Loaded &data, size_t size) {
     std::vector<const GroundNetwork *> nets;
     for (size_t j = i; j < std::min(n, i + size); ++j)
       nets.push_back(&data.networks[j]);
-    ids.push_back(e.addBatch(nets));
+    std::string error;
+    FailureOr<int> id = e.addBatch(nets, error);
+    if (failed(id)) {
+      llvm::WithColor::error(llvm::errs(), "nlogic") << error << "\n";
+      std::exit(1);
+    }
+    ids.push_back(*id);
   }
   return ids;
 }

@@ -31,8 +31,12 @@ struct Compiled : TemplateFixture {
     ASSERT_TRUE(succeeded(engine));
     compiled = std::move(*engine);
     reference = createReferenceEngine(model);
-    compiledBatch = compiled->addBatch({&net});
-    referenceBatch = reference->addBatch({&net});
+    std::string error;
+    FailureOr<int> c = compiled->addBatch({&net}, error);
+    FailureOr<int> r = reference->addBatch({&net}, error);
+    ASSERT_TRUE(succeeded(c) && succeeded(r)) << error;
+    compiledBatch = *c;
+    referenceBatch = *r;
   }
 
   double loss(const Parameters &params) {

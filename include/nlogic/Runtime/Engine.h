@@ -29,8 +29,9 @@ public:
   virtual ~Engine() = default;
 
   /// Prepares `nets` (which must outlive the engine) as one batch; returns
-  /// its id.
-  virtual int addBatch(ArrayRef<const GroundNetwork *> nets) = 0;
+  /// its id, or fails with a message (a batch too large to lay out).
+  virtual FailureOr<int> addBatch(ArrayRef<const GroundNetwork *> nets,
+                                  std::string &error) = 0;
 
   /// The value of every query of every sample of the batch (a 1x1 zero for
   /// a query the grounding did not derive).
