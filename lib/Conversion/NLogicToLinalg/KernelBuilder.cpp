@@ -156,16 +156,20 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
          c.logicalRows() == x.logicalRows() &&
          c.logicalCols() == y.logicalCols() && "matrix product shapes");
   MLIRContext *ctx = b.getContext();
-  AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
+  // The reduction loop is outermost: each element of c still accumulates
+  // its products in k order (the same bits as the reference), but the
+  // inner loops update independent elements, which LLVM can vectorise
+  // without reassociating floating-point sums.
+  AffineExpr k = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx),
+             j = getAffineDimExpr(2, ctx);
   auto map = [&](const Buf &m, AffineExpr r, AffineExpr col) {
     return m.transposed ? AffineMap::get(3, 0, {col, r}, ctx)
                         : AffineMap::get(3, 0, {r, col}, ctx);
   };
   SmallVector<AffineMap> maps = {map(x, i, k), map(y, k, j), map(c, i, j)};
-  SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+  SmallVector<utils::IteratorType> iters = {utils::IteratorType::reduction,
                                             utils::IteratorType::parallel,
-                                            utils::IteratorType::reduction};
+                                            utils::IteratorType::parallel};
   linalg::GenericOp::create(
       b, TypeRange{}, ValueRange{x.mem, y.mem}, ValueRange{c.mem}, maps, iters,
       "", "", [&](OpBuilder &nested, Location loc, ValueRange args) {

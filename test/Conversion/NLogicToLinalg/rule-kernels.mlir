@@ -17,7 +17,7 @@
 // CHECK: %[[OFFIDX:.*]] = arith.index_cast %[[OFF]] : i32 to index
 // CHECK: %[[X:.*]] = memref.reinterpret_cast %[[VALUES]] to offset: [%[[OFFIDX]]], sizes: [2, 1], strides: [1, 1]
 // CHECK: %[[W:.*]] = memref.reinterpret_cast %[[PARAMS]] to offset: [0], sizes: [3, 2], strides: [2, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[A:.*]], #[[B:.*]], #[[C:.*]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[W]], %[[X]] :
+// CHECK: linalg.generic {indexing_maps = [#[[A:.*]], #[[B:.*]], #[[C:.*]]], iterator_types = ["reduction", "parallel", "parallel"]} ins(%[[W]], %[[X]] :
 // CHECK: memref.reinterpret_cast %[[PARAMS]] to offset: [6], sizes: [3, 1]
 // CHECK: outs(%[[AGG]] : memref<3x1xf64>)
 // CHECK: arith.addf
@@ -37,7 +37,7 @@
 // segments, index, groups, n.
 // CHECK-LABEL: func.func @nlogic_rule0_backward(
 // CHECK: %[[DW:.*]] = memref.reinterpret_cast %arg6 to offset: [0], sizes: [3, 2], strides: [2, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[A]], #[[T:.*]], #[[C]]], iterator_types = ["parallel", "parallel", "reduction"]} ins({{.*}}) outs(%[[DW]] :
+// CHECK: linalg.generic {indexing_maps = [#[[A]], #[[T:.*]], #[[C]]], iterator_types = ["reduction", "parallel", "parallel"]} ins({{.*}}) outs(%[[DW]] :
 // CHECK-NOT: offset: [6]
 // CHECK: return
 
