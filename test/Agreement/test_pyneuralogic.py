@@ -21,9 +21,13 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from nlogic_testing import eval_outputs, write_start_weights  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = Path(os.environ.get("NLOGIC_DATASETS",
@@ -140,32 +144,19 @@ def run_nlogic(template, examples, queries, named, workdir, lr, optimizer,
     if queries:
         data += ["--queries", str(queries)]
 
-    def evaluate(extra):
-        out = subprocess.run([str(NLOGIC), "eval", str(template), *data,
-                              "--engine", engine, "--json", *extra],
-                             check=True,
-                             capture_output=True, text=True).stdout
-        return [json.loads(line)["output"] for line in out.splitlines()]
-
     # All of nlogic's weights (initial values for the explicit ones), then
     # the named ones overwritten: one weights file for both engines' start.
     weights = workdir / "start.json"
-    subprocess.run([str(NLOGIC), "train", str(template), *data,
-                    "--engine", "reference", "--epochs", "0", "--save",
-                    str(weights)], check=True, capture_output=True)
-    start = json.loads(weights.read_text())
-    for name, values in named.items():
-        start["weights"][name]["values"] = values
-    weights.write_text(json.dumps(start))
+    write_start_weights(NLOGIC, template, data, named, weights)
 
-    before = evaluate(["--weights", str(weights)])
+    before = eval_outputs(NLOGIC, template, data, weights, engine)
     trained = workdir / "trained.json"
     subprocess.run([str(NLOGIC), "train", str(template), *data,
                     "--engine", engine, "--weights", str(weights),
                     "--optimizer", optimizer, "--lr", str(lr), "--batch-size",
                     "1", "--epochs", str(EPOCHS), "--loss", "mse", "--save",
                     str(trained)], check=True, capture_output=True)
-    return before, evaluate(["--weights", str(trained)])
+    return before, eval_outputs(NLOGIC, template, data, trained, engine)
 
 
 def run_pyneuralogic(template, examples, queries, lr, optimizer):

@@ -19,13 +19,16 @@ Sequence lengths include 1 and lengths that are not multiples of the
 stride; outputs agree to 1e-9. The number of ground rules of the scores
 (what the constraints let through) is checked too: N(N+1)/2 for causal.
 """
-import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from nlogic_testing import eval_outputs, write_start_weights  # noqa: E402
 
 np = pytest.importorskip("numpy")
 
@@ -97,18 +100,9 @@ def run_nlogic(template, facts, queries, named, engine, tmp_path):
     query_file.write_text(", ".join(queries) + ".\n")
     data = ["--examples", str(examples), "--queries", str(query_file)]
     weights = tmp_path / "weights.json"
-    subprocess.run([str(NLOGIC), "train", str(template), *data,
-                    "--engine", "reference", "--epochs", "0", "--save",
-                    str(weights)], check=True, capture_output=True)
-    start = json.loads(weights.read_text())
-    for name, value in named.items():
-        start["weights"][name]["values"] = [float(v) for v in value.ravel()]
-    weights.write_text(json.dumps(start))
-    out = subprocess.run([str(NLOGIC), "eval", str(template), *data,
-                          "--engine", engine, "--weights", str(weights),
-                          "--json"], check=True, capture_output=True,
-                         text=True).stdout
-    return np.array([json.loads(line)["output"] for line in out.splitlines()])
+    write_start_weights(NLOGIC, template, data,
+                        {k: v.ravel() for k, v in named.items()}, weights)
+    return np.array(eval_outputs(NLOGIC, template, data, weights, engine))
 
 
 def ground_rules_of(template, facts, queries, relation, tmp_path):

@@ -27,8 +27,10 @@ import pytest
 torch = pytest.importorskip("torch")
 np = pytest.importorskip("numpy")
 
+# test_attention puts test/ on the path, where nlogic_testing lives.
 from test_attention import (ENGINES, NLOGIC, TEMPLATES, WIDTH, causal_mask,
                             fixed_mask, strided_mask)
+from nlogic_testing import eval_outputs, write_start_weights  # noqa: E402
 
 F = torch.nn.functional
 TOLERANCE = 1e-5
@@ -94,19 +96,10 @@ def nlogic_run(template_text, named, targets, engine, tmp):
         for i, t in enumerate(targets)) + ".\n")
     data = ["--examples", str(examples), "--queries", str(queries)]
     start = tmp / "start.json"
-    subprocess.run([str(NLOGIC), "train", str(template), *data, "--engine",
-                    "reference", "--epochs", "0", "--save", str(start)],
-                   check=True, capture_output=True)
-    weights = json.loads(start.read_text())
-    for name, value in named.items():
-        weights["weights"][name]["values"] = [float(v) for v in value.ravel()]
-    start.write_text(json.dumps(weights))
-    out = subprocess.run([str(NLOGIC), "eval", str(template), *data,
-                          "--engine", engine, "--weights", str(start),
-                          "--json"], check=True, capture_output=True,
-                         text=True).stdout
-    outputs = np.array([json.loads(line)["output"]
-                        for line in out.splitlines()])
+    weights = write_start_weights(NLOGIC, template, data,
+                                  {k: v.ravel() for k, v in named.items()},
+                                  start)
+    outputs = np.array(eval_outputs(NLOGIC, template, data, start, engine))
     after = tmp / "after.json"
     subprocess.run([str(NLOGIC), "train", str(template), *data, "--engine",
                     engine, "--weights", str(start), "--optimizer", "sgd",
