@@ -122,6 +122,12 @@ public:
   LogicalResult linkTable(const nlogic_kernel_table &table, std::string &error);
   /// Orders the template's components (after linking).
   LogicalResult buildSchedule(std::string &error);
+  /// Calls `rule(k, call)` and `relation(j, atoms, count)` for every
+  /// component and recursion level of the batch, in evaluation order or,
+  /// for `backward`, in reverse.
+  template <typename RuleFn, typename RelationFn>
+  void runSchedule(Batch &batch, bool backward, RuleFn rule,
+                   RelationFn relation);
   FailureOr<int> layout(ArrayRef<const GroundNetwork *> nets,
                         std::string &error);
 
@@ -546,6 +552,51 @@ static RuleCall ruleCall(RuleTable &t, bool softmax, int64_t first,
           descriptor(t.groups), count};
 }
 
+template <typename RuleFn, typename RelationFn>
+void CompiledEngine::runSchedule(Batch &batch, bool backward, RuleFn rule,
+                                 RelationFn relation) {
+  auto runRule = [&](int k, int level) {
+    RuleTable &t = batch.rules[k];
+    auto [first, count] = levelRange(t.levelStart, level, t.numSegments);
+    if (count == 0)
+      return;
+    RuleCall c = ruleCall(t, model.rules[k].aggregation == Aggregation::softmax,
+                          first, count);
+    rule(k, c);
+  };
+  auto runRelation = [&](int j, int level) {
+    std::vector<int32_t> &atoms = batch.derivedAtoms[j];
+    auto [first, count] =
+        levelRange(batch.relationLevelStart[j], level, atoms.size());
+    if (count == 0)
+      return;
+    IndexArena as = descriptor(atoms, first, count, 1);
+    relation(j, as, count);
+  };
+  // Forward: components in order, at each level the rules then the
+  // relations; backward: all of it in reverse.
+  size_t numSteps = schedule.size();
+  for (size_t i = 0; i < numSteps; ++i) {
+    size_t s = backward ? numSteps - 1 - i : i;
+    const Step &step = schedule[s];
+    int levels = batch.componentLevels[s];
+    for (int l = 1; l <= levels; ++l) {
+      int level = backward ? levels + 1 - l : l;
+      if (backward) {
+        for (int j : llvm::reverse(step.relations))
+          runRelation(j, level);
+        for (int k : llvm::reverse(step.rules))
+          runRule(k, level);
+      } else {
+        for (int k : step.rules)
+          runRule(k, level);
+        for (int j : step.relations)
+          runRelation(j, level);
+      }
+    }
+  }
+}
+
 std::vector<std::vector<Tensor>>
 CompiledEngine::forward(int id, const Parameters &params) {
   Batch &batch = batches[id];
@@ -559,29 +610,15 @@ CompiledEngine::forward(int id, const Parameters &params) {
 
   Arena values = descriptor(batch.values), acc = descriptor(batch.acc),
         aggs = descriptor(batch.aggs), ps = descriptor(flatParams);
-  for (auto [step, levels] : llvm::zip(schedule, batch.componentLevels))
-    for (int level = 1; level <= levels; ++level) {
-      for (int k : step.rules) {
-        RuleTable &t = batch.rules[k];
-        auto [first, count] = levelRange(t.levelStart, level, t.numSegments);
-        if (count == 0)
-          continue;
-        RuleCall c =
-            ruleCall(t, model.rules[k].aggregation == Aggregation::softmax,
-                     first, count);
+  runSchedule(
+      batch, /*backward=*/false,
+      [&](int k, RuleCall &c) {
         ruleForward[k](&values, &acc, &aggs, &ps, &c.segments, &c.index,
                        &c.groups, c.n);
-      }
-      for (int j : step.relations) {
-        std::vector<int32_t> &atoms = batch.derivedAtoms[j];
-        auto [first, count] =
-            levelRange(batch.relationLevelStart[j], level, atoms.size());
-        if (count == 0)
-          continue;
-        IndexArena as = descriptor(atoms, first, count, 1);
-        relationForward[j](&values, &acc, &ps, &as, count);
-      }
-    }
+      },
+      [&](int j, IndexArena &atoms, int64_t count) {
+        relationForward[j](&values, &acc, &ps, &atoms, count);
+      });
 
   std::vector<std::vector<Tensor>> outputs;
   for (const auto &qs : batch.queries) {
@@ -625,31 +662,16 @@ void CompiledEngine::backward(int id, const Parameters &params,
         aggs = descriptor(batch.aggs), ps = descriptor(flatParams),
         dvalues = descriptor(batch.dvalues), dacc = descriptor(batch.dacc),
         gs = descriptor(flatGrads);
-  for (auto [step, levels] :
-       llvm::reverse(llvm::zip(schedule, batch.componentLevels)))
-    for (int level = levels; level >= 1; --level) {
-      for (int j : llvm::reverse(step.relations)) {
-        std::vector<int32_t> &atoms = batch.derivedAtoms[j];
-        auto [first, count] =
-            levelRange(batch.relationLevelStart[j], level, atoms.size());
-        if (count == 0)
-          continue;
-        IndexArena as = descriptor(atoms, first, count, 1);
-        relationBackward[j](&values, &acc, &ps, &dvalues, &dacc, &gs, &as,
-                            count);
-      }
-      for (int k : llvm::reverse(step.rules)) {
-        RuleTable &t = batch.rules[k];
-        auto [first, count] = levelRange(t.levelStart, level, t.numSegments);
-        if (count == 0)
-          continue;
-        RuleCall c =
-            ruleCall(t, model.rules[k].aggregation == Aggregation::softmax,
-                     first, count);
+  runSchedule(
+      batch, /*backward=*/true,
+      [&](int k, RuleCall &c) {
         ruleBackward[k](&values, &acc, &aggs, &ps, &dvalues, &dacc, &gs,
                         &c.segments, &c.index, &c.groups, c.n);
-      }
-    }
+      },
+      [&](int j, IndexArena &atoms, int64_t count) {
+        relationBackward[j](&values, &acc, &ps, &dvalues, &dacc, &gs, &atoms,
+                            count);
+      });
   for (auto [off, w] : batch.weightFacts)
     for (int64_t e = 0, n = params[w].size(); e < n; ++e)
       flatGrads[paramOffsets[w] + e] += batch.dvalues[off + e];
@@ -788,8 +810,8 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
     jit = link(std::move(object->object));
   }
   if (!jit)
-    return templ.emitError() << "cannot load the kernels: "
-                             << llvm::toString(jit.takeError());
+    return templ.emitError()
+           << "cannot load the kernels: " << llvm::toString(jit.takeError());
   auto engine = std::make_unique<CompiledEngine>(
       model, std::move(compiled->relationShapes),
       std::move(compiled->aggregateSizes), compiled->numParameters,

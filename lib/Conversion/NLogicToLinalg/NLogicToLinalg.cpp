@@ -302,6 +302,16 @@ LogicalResult TemplateLowering::checkRelation(RelationOp rel) {
   return success();
 }
 
+/// Ends a kernel's body with its return (when its emission succeeded).
+static LogicalResult finishKernel(ImplicitLocOpBuilder &b, Block *entry,
+                                  LogicalResult emitted) {
+  if (failed(emitted))
+    return failure();
+  b.setInsertionPointToEnd(entry);
+  func::ReturnOp::create(b);
+  return success();
+}
+
 func::FuncOp TemplateLowering::createKernel(StringRef name,
                                             ArrayRef<Type> argTypes,
                                             ImplicitLocOpBuilder &b) {
@@ -440,11 +450,7 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
       });
     });
   }
-  if (failed(ok))
-    return failure();
-  b.setInsertionPointToEnd(entry);
-  func::ReturnOp::create(b);
-  return success();
+  return finishKernel(b, entry, ok);
 }
 
 LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
@@ -520,11 +526,7 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
       });
     });
   }
-  if (failed(ok))
-    return failure();
-  b.setInsertionPointToEnd(entry);
-  func::ReturnOp::create(b);
-  return success();
+  return finishKernel(b, entry, ok);
 }
 
 void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
@@ -552,8 +554,7 @@ void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
                  [&](ImplicitLocOpBuilder &ib, ValueRange in, Value) {
                    return applyTransformation(ib, t, in[0], 0.01);
                  });
-  b.setInsertionPointToEnd(entry);
-  func::ReturnOp::create(b);
+  (void)finishKernel(b, entry, success());
 }
 
 void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
@@ -589,8 +590,7 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
     if (layout.weights.lookup(off.getAttr()).learnable)
       kb.accumulate(dpre,
                     MapProgram::weightView(kb, grads, layout, off.getAttr()));
-  b.setInsertionPointToEnd(entry);
-  func::ReturnOp::create(b);
+  (void)finishKernel(b, entry, success());
 }
 
 /// SGD and Adam over the flat parameter arena, elementwise; `mask` is 1
