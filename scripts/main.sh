@@ -45,7 +45,7 @@ python3 - "$start" "$end" "$accuracy" "$out" <<'PY'
 import sys
 start, end, accuracy, out = sys.argv[1:]
 print(f"compiled engine, 10 epochs of Adam, batch 1: {float(end) - float(start):.1f} s "
-      "(JIT compilation and grounding included)")
+      "(code generation and grounding included)")
 print(f"held-out accuracy: {float(accuracy) * 100:.1f}% on 500 unseen sequences")
 print(f"weights: {out}/encoder_weights.json")
 PY
