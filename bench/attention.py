@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-NLOGIC = ROOT / "build" / "bin" / "nlogic"
+from common import NLOGIC
+
 D = 64
 
 

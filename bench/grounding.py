@@ -20,20 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NLOGIC = ROOT / "build" / "bin" / "nlogic"
-MUTA = ROOT.parent / "shared" / "datasets" / "neuralogic" / "molecules" / "mutagenesis"
+from common import MUTA, NLOGIC, PNL_PRELUDE, ROOT
 
-PNL_SNIPPET = r"""
-import contextlib, os, sys, time
-from neuralogic.core import Model, Settings
-from neuralogic.dataset import FileDataset
-@contextlib.contextmanager
-def quiet():
-    sys.stdout.flush(); saved = os.dup(1); null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try: yield
-    finally: os.dup2(saved, 1); os.close(null); os.close(saved)
+PNL_SNIPPET = PNL_PRELUDE + r"""
 template, examples, queries = sys.argv[1:4]
 settings = Settings(iso_value_compression=False, chain_pruning=False)
 with quiet():

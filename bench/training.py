@@ -31,22 +31,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NLOGIC = ROOT / "build" / "bin" / "nlogic"
-MUTA = ROOT.parent / "shared" / "datasets" / "neuralogic" / "molecules" / "mutagenesis"
+from common import MUTA, NLOGIC, PNL_PRELUDE, ROOT
 
-PNL_SNIPPET = r"""
-import contextlib, os, sys, time
-from neuralogic.core import Model, Settings
-from neuralogic.dataset import FileDataset
+PNL_SNIPPET = PNL_PRELUDE + r"""
 from neuralogic.nn.loss import MSE
 from neuralogic.nn.optim import Adam
-@contextlib.contextmanager
-def quiet():
-    sys.stdout.flush(); saved = os.dup(1); null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try: yield
-    finally: os.dup2(saved, 1); os.close(null); os.close(saved)
 template, examples, queries, epochs = sys.argv[1:5]
 settings = Settings(optimizer=Adam(lr=0.01), error_function=MSE(),
                     iso_value_compression=False, chain_pruning=False)

@@ -45,17 +45,29 @@ void nlogic::buildKernelLoweringPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-static void buildTemplatePipeline(OpPassManager &pm,
-                                  const CompileOptions &options) {
+/// Template level: static shapes, weights moved after aggregations.
+static void addTemplatePasses(OpPassManager &pm,
+                              const CompileOptions &options) {
   NLogicSpecializeShapesPassOptions shapes;
   shapes.shapes.assign(options.shapes.begin(), options.shapes.end());
+  shapes.warnUnknown = options.warnUnknownShapes;
   pm.addNestedPass<TemplateOp>(createNLogicSpecializeShapesPass(shapes));
   pm.addNestedPass<TemplateOp>(createNLogicHoistWeightsPass());
+}
+
+/// Kernels, and unless asked to stop there, their lowering to LLVM.
+static void addKernelPasses(OpPassManager &pm, const CompileOptions &options) {
   ConvertNLogicToLinalgPassOptions kernels;
   kernels.prefix = options.prefix;
   pm.addPass(createConvertNLogicToLinalgPass(kernels));
   if (!options.stopAtKernels)
     buildKernelLoweringPipeline(pm);
+}
+
+static void buildTemplatePipeline(OpPassManager &pm,
+                                  const CompileOptions &options) {
+  addTemplatePasses(pm, options);
+  addKernelPasses(pm, options);
 }
 
 namespace {
@@ -95,12 +107,7 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
 
   // Shapes first: the runtime lays out its arenas by them.
   PassManager shapes(templ.getContext());
-  NLogicSpecializeShapesPassOptions shapeOptions;
-  shapeOptions.shapes.assign(options.shapes.begin(), options.shapes.end());
-  shapeOptions.warnUnknown = options.warnUnknownShapes;
-  shapes.addNestedPass<TemplateOp>(
-      createNLogicSpecializeShapesPass(shapeOptions));
-  shapes.addNestedPass<TemplateOp>(createNLogicHoistWeightsPass());
+  addTemplatePasses(shapes, options);
   if (failed(shapes.run(*result.module)))
     return failure();
   for (RelationOp rel : copy.getRelations()) {
@@ -115,11 +122,7 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
   }
 
   PassManager pm(templ.getContext());
-  ConvertNLogicToLinalgPassOptions kernels;
-  kernels.prefix = options.prefix;
-  pm.addPass(createConvertNLogicToLinalgPass(kernels));
-  if (!options.stopAtKernels)
-    buildKernelLoweringPipeline(pm);
+  addKernelPasses(pm, options);
   if (failed(pm.run(*result.module)))
     return failure();
   if (auto n = result.module->getOperation()->getAttrOfType<IntegerAttr>(

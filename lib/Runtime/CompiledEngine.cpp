@@ -26,8 +26,10 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include <cmath>
 #include <cstring>
+
 #include <map>
 #include <numeric>
 
@@ -731,7 +733,11 @@ factShapes(const TemplateModel &model, ArrayRef<GroundNetwork> nets,
            size_t numDeclared,
            std::map<int, std::pair<int64_t, int64_t>> &shapes,
            std::string &error) {
-  for (const GroundNetwork &net : nets)
+  // Samples of a knowledge-base dataset share one graph: read it once.
+  llvm::DenseSet<const GroundGraph *> seen;
+  for (const GroundNetwork &net : nets) {
+    if (!seen.insert(net.graph.get()).second)
+      continue;
     for (const GroundAtom &atom : net.atoms()) {
       if (!atom.groundRules.empty() || atom.factWeight >= 0 ||
           atom.relation >= int(numDeclared) ||
@@ -750,6 +756,7 @@ factShapes(const TemplateModel &model, ArrayRef<GroundNetwork> nets,
         return failure();
       }
     }
+  }
   return success();
 }
 

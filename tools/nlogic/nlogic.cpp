@@ -636,11 +636,12 @@ static int runCheck(MLIRContext &ctx) {
       llvm::outs() << "  largest difference: " << c.worst << "\n";
   };
 
-  // Outputs and gradients of the whole dataset as one compiled batch (the
-  // reference evaluates sample by sample).
+  // Outputs and gradients of the whole dataset in batches of kEvalBatch
+  // samples (the reference evaluates them sample by sample), laid out once
+  // for both comparisons.
+  std::vector<int> rb = addBatches(*reference, data, kEvalBatch);
+  std::vector<int> cb = addBatches(**compiled, data, kEvalBatch);
   auto compareOnce = [&](const Parameters &p, llvm::StringRef label) {
-    std::vector<int> rb = addBatches(*reference, data, kEvalBatch);
-    std::vector<int> cb = addBatches(**compiled, data, kEvalBatch);
     Comparison outputs, gradients;
     std::vector<Tensor> refGrads, compGrads;
     for (const Tensor &w : p) {

@@ -40,6 +40,12 @@ std::pair<int64_t, int64_t> shapeOf(Type t) {
   return {s.rows(), s.cols()};
 }
 
+/// Loads an i32 entry of a ground table as an index.
+static Value loadIndex(ImplicitLocOpBuilder &b, Value memref, Value i) {
+  Value v = memref::LoadOp::create(b, memref, ValueRange{i});
+  return arith::IndexCastOp::create(b, b.getIndexType(), v);
+}
+
 /// The four fields of one segment of a ground table.
 struct Segment {
   Value begin, end, head, aggregate;
@@ -55,18 +61,15 @@ struct RuleKernel {
   Aggregation aggregation;
   int64_t aggRows, aggCols, headRows, headCols;
   unsigned numAtoms;
-  Arenas arenas;
-  Value acc, aggs, dacc, segments, table, groups;
+  // The kernel's arguments (set by makeRuleKernel).
+  Arenas arenas = {};
+  Value acc = {}, aggs = {}, dacc = {}, segments = {}, table = {}, groups = {};
 
   ImplicitLocOpBuilder &b() { return kb.builder(); }
 
-  Value loadIndex(Value memref, Value i) {
-    Value v = memref::LoadOp::create(b(), memref, ValueRange{i});
-    return arith::IndexCastOp::create(b(), b().getIndexType(), v);
-  }
   Value loadField(Value memref, Value i, int stride, int field) {
     Value base = arith::MulIOp::create(b(), i, kb.constantIndex(stride));
-    return loadIndex(memref,
+    return loadIndex(b(), memref,
                      arith::AddIOp::create(b(), base, kb.constantIndex(field)));
   }
   Segment loadSegment(Value s) {
@@ -87,6 +90,13 @@ struct RuleKernel {
     Value n = arith::SubIOp::create(b(), seg.end, seg.begin);
     Value i = arith::IndexCastOp::create(b(), b().getI64Type(), n);
     return arith::SIToFPOp::create(b(), kb.getElementType(), i);
+  }
+  /// buf /= the segment's number of substitutions (avg and its gradient).
+  void divideByRowCount(const Buf &buf, const Segment &seg) {
+    Value n = rowCount(seg);
+    kb.elementwise(buf, {}, [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
+      return Value(arith::DivFOp::create(ib, o, n));
+    });
   }
 
   /// Runs `body(i)` for i in [lo, hi) and leaves the builder after the loop.
@@ -142,13 +152,8 @@ struct RuleKernel {
     });
     if (failed(ok))
       return failure();
-    if (kind == Aggregation::avg) {
-      Value n = rowCount(seg);
-      kb.elementwise(aggregate, {},
-                     [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
-                       return Value(arith::DivFOp::create(ib, o, n));
-                     });
-    }
+    if (kind == Aggregation::avg)
+      divideByRowCount(aggregate, seg);
     return success();
   }
 
@@ -248,14 +253,15 @@ private:
   LogicalResult checkRelation(RelationOp rel);
   func::FuncOp createKernel(StringRef name, ArrayRef<Type> argTypes,
                             ImplicitLocOpBuilder &b);
-  RuleKernel makeRuleKernel(RuleOp rule, KernelBuilder &kb, ValueRange args);
+  /// The shapes of `rule` and the arguments of its kernel (`entry`'s), in
+  /// the order of the forward or the backward kernel's signature.
+  RuleKernel makeRuleKernel(RuleOp rule, KernelBuilder &kb, Block *entry,
+                            bool backward);
   LogicalResult emitRuleForward(RuleOp rule, int index);
   LogicalResult emitRuleBackward(RuleOp rule, int index);
   void emitOptimizerSteps();
   void emitRelationForward(RelationOp rel, int index);
   void emitRelationBackward(RelationOp rel, int index);
-
-  Value loadIndex(ImplicitLocOpBuilder &b, Value memref, Value i);
 
   TemplateOp templ;
   ModuleOp module;
@@ -330,12 +336,6 @@ func::FuncOp TemplateLowering::createKernel(StringRef name,
   return fn;
 }
 
-Value TemplateLowering::loadIndex(ImplicitLocOpBuilder &b, Value memref,
-                                  Value i) {
-  Value v = memref::LoadOp::create(b, memref, ValueRange{i});
-  return arith::IndexCastOp::create(b, b.getIndexType(), v);
-}
-
 static unsigned countAtoms(RuleOp rule) {
   return llvm::range_size(rule.getBodyBlock().getOps<AtomOp>());
 }
@@ -348,27 +348,39 @@ static std::pair<int64_t, int64_t> aggregateShape(RuleOp rule) {
 }
 
 RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
-                                            ValueRange) {
+                                            Block *entry, bool backward) {
   auto [aggRows, aggCols] = aggregateShape(rule);
   RelationOp head = symbols.lookup<RelationOp>(rule.getHead());
   auto [headRows, headCols] = shapeOf(head.getValueType());
-  return RuleKernel{rule,
-                    kb,
-                    layout,
-                    relationsWithGradient,
-                    rule.getAggregation().value_or(Aggregation::sum),
-                    aggRows,
-                    aggCols,
-                    headRows,
-                    headCols,
-                    countAtoms(rule),
-                    {},
-                    {},
-                    {},
-                    {},
-                    {},
-                    {},
-                    {}};
+  RuleKernel k{rule,
+               kb,
+               layout,
+               relationsWithGradient,
+               rule.getAggregation().value_or(Aggregation::sum),
+               aggRows,
+               aggCols,
+               headRows,
+               headCols,
+               countAtoms(rule)};
+  auto arg = [&](unsigned i) { return entry->getArgument(i); };
+  // forward:  values, acc, aggs, params, segments, index, groups, n
+  // backward: values, acc, aggs, params, dvalues, dacc, grads, segments,
+  //           index, groups, n
+  k.arenas.values = arg(0);
+  k.acc = arg(1);
+  k.aggs = arg(2);
+  k.arenas.params = arg(3);
+  unsigned tables = 4;
+  if (backward) {
+    k.arenas.dvalues = arg(4);
+    k.dacc = arg(5);
+    k.arenas.grads = arg(6);
+    tables = 7;
+  }
+  k.segments = arg(tables);
+  k.table = arg(tables + 1);
+  k.groups = arg(tables + 2);
+  return k;
 }
 
 LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
@@ -380,13 +392,7 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
                                  b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
-  RuleKernel k = makeRuleKernel(rule, kb, entry->getArguments());
-  k.arenas = {entry->getArgument(0), entry->getArgument(3), {}, {}};
-  k.acc = entry->getArgument(1);
-  k.aggs = entry->getArgument(2);
-  k.segments = entry->getArgument(4);
-  k.table = entry->getArgument(5);
-  k.groups = entry->getArgument(6);
+  RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/false);
   Value n = entry->getArgument(7);
   Value c0 = kb.constantIndex(0);
 
@@ -464,15 +470,7 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
                    b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
-  RuleKernel k = makeRuleKernel(rule, kb, entry->getArguments());
-  k.arenas = {entry->getArgument(0), entry->getArgument(3),
-              entry->getArgument(4), entry->getArgument(6)};
-  k.acc = entry->getArgument(1);
-  k.aggs = entry->getArgument(2);
-  k.dacc = entry->getArgument(5);
-  k.segments = entry->getArgument(7);
-  k.table = entry->getArgument(8);
-  k.groups = entry->getArgument(9);
+  RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/true);
   Value n = entry->getArgument(10);
   Value c0 = kb.constantIndex(0);
 
@@ -484,13 +482,8 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
       Buf dAggregate = k.emitHeadBackward(seg, aggregate, true);
       if (k.aggregation == Aggregation::count)
         return success(); // a count depends on no value
-      if (k.aggregation == Aggregation::avg) {
-        Value count = k.rowCount(seg);
-        kb.elementwise(dAggregate, {},
-                       [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
-                         return Value(arith::DivFOp::create(ib, o, count));
-                       });
-      }
+      if (k.aggregation == Aggregation::avg)
+        k.divideByRowCount(dAggregate, seg);
       return k.emitRowsBackward(seg, aggregate, dAggregate, k.aggregation);
     });
   } else {
