@@ -14,6 +14,7 @@
 #include "nlogic/Conversion/Passes.h"
 #include "nlogic/Dialect/NLogic/IR/NLogicDialect.h"
 #include "nlogic/Dialect/NLogic/Transforms/Passes.h"
+#include "nlogic/Dialect/Rel/IR/RelDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,8 +30,8 @@ namespace mlir::nlogic {
 
 /// Adds every dialect nlogic's pipelines produce or consume.
 inline void registerAllDialects(DialectRegistry &registry) {
-  registry.insert<NLogicDialect, func::FuncDialect, arith::ArithDialect,
-                  linalg::LinalgDialect, math::MathDialect,
+  registry.insert<NLogicDialect, rel::RelDialect, func::FuncDialect,
+                  arith::ArithDialect, linalg::LinalgDialect, math::MathDialect,
                   memref::MemRefDialect, scf::SCFDialect, LLVM::LLVMDialect>();
 }
 

@@ -64,6 +64,15 @@ static void addKernelPasses(OpPassManager &pm, const CompileOptions &options) {
     buildKernelLoweringPipeline(pm);
 }
 
+/// Join plans, and their lowering to functions of the grounding ABI.
+static void buildGroundingPipeline(OpPassManager &pm, StringRef prefix) {
+  pm.addPass(createConvertNLogicToRelPass());
+  ConvertRelToSCFPassOptions lowering;
+  lowering.prefix = prefix.str();
+  pm.addPass(createConvertRelToSCFPass(lowering));
+  buildKernelLoweringPipeline(pm);
+}
+
 static void buildTemplatePipeline(OpPassManager &pm,
                                   const CompileOptions &options) {
   addTemplatePasses(pm, options);
@@ -95,6 +104,31 @@ void nlogic::registerNLogicPipelines() {
         options.prefix = opts.prefix;
         buildTemplatePipeline(pm, options);
       });
+  PassPipelineRegistration<TemplatePipelineOptions>(
+      "nlogic-compile-grounding",
+      "Plans the joins of every rule and lowers the plans to LLVM",
+      [](OpPassManager &pm, const TemplatePipelineOptions &opts) {
+        buildGroundingPipeline(pm, opts.prefix);
+      });
+}
+
+FailureOr<CompiledGrounding> nlogic::compileGrounding(TemplateOp templ,
+                                                      StringRef prefix) {
+  OpBuilder builder(templ.getContext());
+  CompiledGrounding result;
+  result.module = ModuleOp::create(templ.getLoc());
+  builder.setInsertionPointToEnd(result.module->getBody());
+  auto copy = cast<TemplateOp>(builder.clone(*templ));
+  result.numRules = llvm::range_size(copy.getRules());
+  PassManager pm(templ.getContext());
+  buildGroundingPipeline(pm, prefix);
+  if (failed(pm.run(*result.module)))
+    return failure();
+  if (auto names =
+          result.module->getOperation()->getAttrOfType<ArrayAttr>("rel.names"))
+    for (Attribute name : names)
+      result.names.push_back(cast<StringAttr>(name).str());
+  return result;
 }
 
 FailureOr<CompiledTemplate>

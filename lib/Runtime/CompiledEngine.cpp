@@ -18,13 +18,10 @@
 #include "nlogic/Compiler/Pipeline.h"
 #include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
 
-#include "nlogic/Compiler/KernelCache.h"
+#include "nlogic/Runtime/HostCode.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/TargetSelect.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include <cmath>
@@ -778,47 +775,10 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
     return failure();
 
   // Object code for the host (cached across runs), linked in by ORC.
-  FailureOr<HostObject> object = hostObjectFor(*compiled->module, error);
-  if (failed(object))
-    return templ.emitError() << "code generation failed: " << error;
-  static bool targetsReady = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    return true;
-  }();
-  (void)targetsReady;
-  auto link = [&](std::unique_ptr<llvm::MemoryBuffer> code)
-      -> llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> {
-    auto jit = llvm::orc::LLJITBuilder().create();
-    if (!jit)
-      return jit.takeError();
-    // Kernels call libm (tanh, exp, ...): resolve from the process.
-    auto process =
-        llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
-            (*jit)->getDataLayout().getGlobalPrefix());
-    if (!process)
-      return process.takeError();
-    (*jit)->getMainJITDylib().addGenerator(std::move(*process));
-    if (llvm::Error e = (*jit)->addObjectFile(std::move(code)))
-      return std::move(e);
-    // Resolving one kernel links the object: a damaged one fails here.
-    if (auto sym = (*jit)->lookup("_mlir_ciface_nlogic_sgd_step"); !sym)
-      return sym.takeError();
-    return std::move(*jit);
-  };
-  auto jit = link(std::move(object->object));
-  if (!jit && object->fromCache) {
-    // A damaged cache entry: drop it and generate the code again.
-    llvm::consumeError(jit.takeError());
-    llvm::sys::fs::remove(object->path);
-    object = hostObjectFor(*compiled->module, error);
-    if (failed(object))
-      return templ.emitError() << "code generation failed: " << error;
-    jit = link(std::move(object->object));
-  }
-  if (!jit)
-    return templ.emitError()
-           << "cannot load the kernels: " << llvm::toString(jit.takeError());
+  FailureOr<std::unique_ptr<llvm::orc::LLJIT>> jit = loadHostCode(
+      *compiled->module, "_mlir_ciface_nlogic_sgd_step", {}, error);
+  if (failed(jit))
+    return templ.emitError() << error;
   auto engine = std::make_unique<CompiledEngine>(
       model, std::move(compiled->relationShapes),
       std::move(compiled->aggregateSizes), compiled->numParameters,

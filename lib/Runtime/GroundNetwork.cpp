@@ -73,3 +73,45 @@ void GroundNetwork::writeDot(const TemplateModel &model,
   }
   os << "}\n";
 }
+
+std::string
+mlir::nlogic::runtime::describeDifference(const TemplateModel &model,
+                                          const GroundNetwork &a,
+                                          const GroundNetwork &b) {
+  auto count = [](llvm::StringRef what, size_t x, size_t y) {
+    return std::string(what) + ": " + std::to_string(x) + " vs " +
+           std::to_string(y);
+  };
+  if (a.atoms().size() != b.atoms().size())
+    return count("ground atoms", a.atoms().size(), b.atoms().size());
+  for (size_t i = 0; i < a.atoms().size(); ++i) {
+    const GroundAtom &x = a.atoms()[i], &y = b.atoms()[i];
+    if (x.relation != y.relation || x.terms != y.terms)
+      return "atom " + std::to_string(i) + " is " + a.atomText(model, i) +
+             " vs " + b.atomText(model, i);
+    if (x.isFact != y.isFact || x.factWeight != y.factWeight ||
+        x.factValue.data != y.factValue.data)
+      return "atom " + a.atomText(model, i) + " has different fact values";
+    if (x.groundRules != y.groundRules)
+      return "atom " + a.atomText(model, i) + " has different ground rules";
+  }
+  if (a.rules().size() != b.rules().size())
+    return count("ground rules", a.rules().size(), b.rules().size());
+  for (size_t i = 0; i < a.rules().size(); ++i) {
+    const GroundRule &x = a.rules()[i], &y = b.rules()[i];
+    if (x.rule != y.rule || x.head != y.head || x.body != y.body)
+      return "ground rule " + std::to_string(i) + " of " +
+             a.atomText(model, x.head) + " differs";
+  }
+  if (a.groups().size() != b.groups().size())
+    return count("softmax groups", a.groups().size(), b.groups().size());
+  for (size_t i = 0; i < a.groups().size(); ++i)
+    if (a.groups()[i].rule != b.groups()[i].rule ||
+        a.groups()[i].members != b.groups()[i].members)
+      return "softmax group " + std::to_string(i) + " differs";
+  if (a.order != b.order)
+    return "the evaluation orders differ";
+  if (a.queryAtoms != b.queryAtoms)
+    return "the query atoms differ";
+  return "";
+}

@@ -17,6 +17,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <cstring>
 #include <unordered_map>
 
 using namespace mlir;
@@ -34,6 +35,9 @@ uint64_t hashConsts(const Const *begin, size_t n) {
 /// One relation's tuples for one sample.
 struct Table {
   int arity = 0;
+  /// Row p holds the integer p for every row (token positions): compiled
+  /// plans then scan positions instead of rows.
+  bool dense = true;
   std::vector<Const> tuples; // row-major, arity per row
   std::vector<int> atoms;    // row -> ground atom id
   std::unordered_multimap<uint64_t, int> rowsByHash;
@@ -62,6 +66,7 @@ struct Table {
     if (!inserted)
       return existing;
     int r = size();
+    dense = dense && arity == 1 && tuple[0] == Const::ofInt(r);
     tuples.insert(tuples.end(), tuple, tuple + arity);
     atoms.push_back(atom);
     rowsByHash.emplace(hashConsts(tuple, arity), r);
@@ -115,6 +120,13 @@ struct RulePlan {
 struct Grounder::Impl {
   const TemplateModel &model;
   std::vector<RulePlan> plans;
+  /// Compiled join plans, when the grounder runs them.
+  std::shared_ptr<const GroundingCode> code;
+  /// What compiled plans read: a view of every table, the row ranges of
+  /// the current rule's atoms, and the rows of each depth's last lookup.
+  std::vector<nlogic_ground_table> views;
+  std::vector<int64_t> flatRanges;
+  std::vector<std::vector<int64_t>> lookupRows;
 
   // Per-sample state.
   std::vector<Table> tables;
@@ -128,9 +140,17 @@ struct Grounder::Impl {
   std::vector<std::pair<int, int>> ranges;
   std::unordered_multimap<uint64_t, int> groundRuleByKey;
 
-  explicit Impl(const TemplateModel &model) : model(model) {
+  Impl(const TemplateModel &model, std::shared_ptr<const GroundingCode> code)
+      : model(model), code(std::move(code)) {
     for (const RuleModel &rule : model.rules)
       plans.push_back(plan(rule));
+  }
+
+  void refreshView(int relation) {
+    const Table &t = tables[relation];
+    static_assert(sizeof(Const) == sizeof(uint64_t));
+    views[relation] = {reinterpret_cast<const uint64_t *>(t.tuples.data()),
+                       t.size(), t.arity == 1 && t.dense};
   }
 
   //===------------------------------------------------------------------===//
@@ -302,7 +322,12 @@ struct Grounder::Impl {
         return false;
       v.push_back(*value);
     }
-    switch (c.kind) {
+    return holds(c.kind, v);
+  }
+
+  /// Whether builtin `kind` holds for defined terms.
+  bool holds(ConstraintKind kind, llvm::ArrayRef<Const> v) const {
+    switch (kind) {
     case ConstraintKind::leq:
       return compare(v[0], v[1]) <= 0;
     case ConstraintKind::lt:
@@ -348,6 +373,7 @@ struct Grounder::Impl {
     atom.terms.assign(tuple, tuple + table.arity);
     graph->atoms.push_back(std::move(atom));
     table.insert(tuple, id, inserted);
+    refreshView(relation);
     return id;
   }
 
@@ -469,7 +495,6 @@ struct Grounder::Impl {
 
   void emitGroundRule(int ruleIndex) {
     const RuleModel &rule = model.rules[ruleIndex];
-    const RulePlan &p = plans[ruleIndex];
     llvm::SmallVector<Const, 8> head;
     for (int t : rule.headTerms) {
       std::optional<Const> v = eval(rule, t);
@@ -477,6 +502,13 @@ struct Grounder::Impl {
         return;
       head.push_back(*v);
     }
+    emitGroundRule(ruleIndex, head);
+  }
+
+  /// Records the substitution whose body rows are `rowChosen`.
+  void emitGroundRule(int ruleIndex, llvm::ArrayRef<Const> head) {
+    const RuleModel &rule = model.rules[ruleIndex];
+    const RulePlan &p = plans[ruleIndex];
     GroundRule gr;
     gr.rule = ruleIndex;
     for (auto [i, atom] : llvm::enumerate(rule.atoms))
@@ -511,6 +543,18 @@ struct Grounder::Impl {
   /// Runs `ruleIndex` once with the current `ranges`.
   void evaluate(int ruleIndex) {
     const RuleModel &rule = model.rules[ruleIndex];
+    if (code) {
+      flatRanges.clear();
+      for (auto [lo, hi] : ranges) {
+        flatRanges.push_back(lo);
+        flatRanges.push_back(hi);
+      }
+      rowChosen.assign(rule.atoms.size(), -1);
+      nlogic_ground_context ctx{views.data(), flatRanges.data(),
+                                code->names.data(), this};
+      code->rules[ruleIndex](&ctx);
+      return;
+    }
     subst.assign(rule.varNames.size(), Const());
     rowChosen.assign(rule.atoms.size(), -1);
     run(ruleIndex, 0);
@@ -729,6 +773,7 @@ struct Grounder::Impl {
       t.arity = rel.arity;
       t.tuples.clear();
       t.atoms.clear();
+      t.dense = true;
       t.rowsByHash.clear();
       for (auto &[mask, index] : t.indexes) {
         index.rows.clear();
@@ -736,6 +781,9 @@ struct Grounder::Impl {
       }
     }
 
+    views.resize(tables.size());
+    for (size_t r = 0; r < tables.size(); ++r)
+      refreshView(r);
     for (const FactModel &f : model.facts)
       addFact(f.relation, f.terms, f.value, f.weight);
     if (sample.facts)
@@ -756,10 +804,97 @@ struct Grounder::Impl {
 };
 
 Grounder::Grounder(const TemplateModel &model)
-    : impl(std::make_unique<Impl>(model)) {}
+    : impl(std::make_unique<Impl>(model, nullptr)) {}
+Grounder::Grounder(const TemplateModel &model,
+                   std::shared_ptr<const GroundingCode> code)
+    : impl(std::make_unique<Impl>(model, std::move(code))) {}
 Grounder::~Grounder() = default;
 
 LogicalResult Grounder::ground(const Sample &sample, GroundNetwork &network,
                                std::string &error) {
   return impl->ground(sample, network, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Callbacks of compiled join plans (GroundingABI.h)
+//===----------------------------------------------------------------------===//
+
+static Grounder::Impl &grounderOf(nlogic_ground_context *ctx) {
+  return *static_cast<Grounder::Impl *>(ctx->grounder);
+}
+
+static Const constOf(uint64_t bits) {
+  Const c;
+  static_assert(sizeof(Const) == sizeof(uint64_t));
+  std::memcpy(&c, &bits, sizeof(bits));
+  return c;
+}
+
+// The undefined term of integer arithmetic on names (see the rel dialect).
+static constexpr uint64_t kUndefinedTerm = 0x7fffffffffffffffull;
+
+extern "C" int64_t nlogic_ground_lookup(nlogic_ground_context *ctx,
+                                        int64_t depth, int64_t relation,
+                                        const uint64_t *key, int64_t mask,
+                                        int64_t atom, const int64_t **rows) {
+  Grounder::Impl &g = grounderOf(ctx);
+  Table &table = g.tables[relation];
+  int64_t lo = ctx->ranges[2 * atom];
+  int64_t hi = std::min<int64_t>(ctx->ranges[2 * atom + 1], table.size());
+  if (size_t(depth) >= g.lookupRows.size())
+    g.lookupRows.resize(depth + 1);
+  std::vector<int64_t> &out = g.lookupRows[depth];
+  out.clear();
+  *rows = out.data();
+  if (lo >= hi)
+    return 0;
+  const Const *values = reinterpret_cast<const Const *>(key);
+  Table::Index &index = table.indexFor(uint32_t(mask));
+  auto range = index.rows.equal_range(
+      Table::maskedHash(values, uint32_t(mask), table.arity));
+  for (auto it = range.first; it != range.second; ++it) {
+    int r = it->second;
+    if (r < lo || r >= hi)
+      continue;
+    const Const *row = table.row(r);
+    bool match = true;
+    for (int pos = 0; pos < table.arity && match; ++pos)
+      match = !(mask & (int64_t(1) << pos)) || row[pos] == values[pos];
+    if (match)
+      out.push_back(r);
+  }
+  std::sort(out.begin(), out.end());
+  *rows = out.data();
+  return out.size();
+}
+
+extern "C" int64_t nlogic_ground_contains(nlogic_ground_context *ctx,
+                                          int64_t relation,
+                                          const uint64_t *tuple) {
+  return grounderOf(ctx).tables[relation].find(
+             reinterpret_cast<const Const *>(tuple)) >= 0;
+}
+
+extern "C" int64_t nlogic_ground_compare(nlogic_ground_context *ctx,
+                                         int64_t kind, uint64_t lhs,
+                                         uint64_t rhs) {
+  if (lhs == kUndefinedTerm || rhs == kUndefinedTerm)
+    return 0;
+  Const terms[2] = {constOf(lhs), constOf(rhs)};
+  return grounderOf(ctx).holds(ConstraintKind(kind), terms);
+}
+
+extern "C" void nlogic_ground_emit(nlogic_ground_context *ctx, int64_t rule,
+                                   const uint64_t *head, const int64_t *rows) {
+  Grounder::Impl &g = grounderOf(ctx);
+  const RuleModel &r = g.model.rules[rule];
+  llvm::SmallVector<Const, 8> terms;
+  for (size_t i = 0; i < r.headTerms.size(); ++i) {
+    if (head[i] == kUndefinedTerm)
+      return;
+    terms.push_back(constOf(head[i]));
+  }
+  for (size_t i = 0; i < r.atoms.size(); ++i)
+    g.rowChosen[i] = int(rows[i]);
+  g.emitGroundRule(int(rule), terms);
 }

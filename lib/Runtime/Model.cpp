@@ -39,6 +39,13 @@ static std::string canonicalFloat(double v) {
   return buf;
 }
 
+std::optional<Const> Names::find(llvm::StringRef name) const {
+  auto it = ids.find(name);
+  if (it == ids.end())
+    return std::nullopt;
+  return Const::ofName(it->second);
+}
+
 Const Names::fromText(llvm::StringRef text, bool isInteger) {
   if (isInteger) {
     int64_t v;

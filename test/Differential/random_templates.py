@@ -11,11 +11,10 @@ gradients and trained weights. A failing case is written out for
 reproduction and the script exits 1.
 """
 
-import argparse
-import os
 import random
-import subprocess
 import sys
+
+import check_cases
 
 AGGREGATIONS = ["sum", "avg", "max", "min", "count"]
 COMBINATIONS = ["sum", "avg", "max", "min", "elproduct", "concat",
@@ -170,13 +169,7 @@ class Case:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nlogic", required=True, help="the nlogic binary")
-    parser.add_argument("--count", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", required=True, help="work directory")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    args = check_cases.parse_args(__doc__.splitlines()[0])
     failures = 0
     for k in range(args.count):
         rng = random.Random(args.seed * 100003 + k)
@@ -184,24 +177,12 @@ def main():
         template = case.template()
         samples = [case.sample() for _ in range(rng.randint(2, 4))]
         queries = [f"{rng.choice([0, 1])} out." for _ in samples]
-        base = os.path.join(args.out, f"case{k}")
-        with open(base + ".txt", "w") as f:
-            f.write(template)
-        with open(base + "_examples.txt", "w") as f:
-            f.write("\n".join(samples) + "\n")
-        with open(base + "_queries.txt", "w") as f:
-            f.write("\n".join(queries) + "\n")
-        cmd = [args.nlogic, "check", base + ".txt", "--examples",
-               base + "_examples.txt", "--queries", base + "_queries.txt",
-               "--epochs", "2", "--optimizer", "adam", "--lr", "0.05",
-               "--batch-size", str(rng.choice([1, 2, 3])),
-               "--seed", str(k + 1)]
-        run = subprocess.run(cmd, capture_output=True, text=True)
-        if run.returncode != 0:
+        options = ["--epochs", "2", "--optimizer", "adam", "--lr", "0.05",
+                   "--batch-size", str(rng.choice([1, 2, 3])),
+                   "--seed", str(k + 1)]
+        if not check_cases.check_case(args, f"case{k}", template, samples,
+                                      queries, options):
             failures += 1
-            print(f"case {k}: FAILED ({' '.join(cmd)})")
-            print(template)
-            print(run.stdout + run.stderr)
     print(f"{args.count} random templates: {args.count - failures} agree")
     return 1 if failures else 0
 

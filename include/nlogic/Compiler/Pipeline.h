@@ -8,6 +8,12 @@
 //     --convert-nlogic-to-linalg--> rule kernels (scf + linalg + memref)
 //     --nlogic-lower-kernels-to-llvm--> LLVM dialect
 //
+// and, for grounding (shape independent):
+//
+//   nlogic template --convert-nlogic-to-rel--> join plans (rel)
+//     --convert-rel-to-scf--> loops over the runtime's tables
+//     --nlogic-lower-kernels-to-llvm--> LLVM dialect
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef NLOGIC_COMPILER_PIPELINE_H
@@ -27,7 +33,8 @@ namespace mlir::nlogic {
 /// Kernels (linalg on memrefs, scf loops) down to the LLVM dialect.
 void buildKernelLoweringPipeline(OpPassManager &pm);
 
-/// Registers `nlogic-lower-kernels-to-llvm` and `nlogic-compile-template`.
+/// Registers `nlogic-lower-kernels-to-llvm`, `nlogic-compile-template` and
+/// `nlogic-compile-grounding`.
 void registerNLogicPipelines();
 
 struct CompileOptions {
@@ -60,6 +67,22 @@ struct CompiledTemplate {
 /// the template itself is not modified.
 FailureOr<CompiledTemplate> compileTemplate(TemplateOp templ,
                                             const CompileOptions &options);
+
+/// The grounding of a template as code: one function per rule
+/// (`<prefix>_ground_rule<k>`, see nlogic/Runtime/GroundingABI.h).
+struct CompiledGrounding {
+  /// The functions, in the LLVM dialect.
+  OwningOpRef<ModuleOp> module;
+  /// Spellings of the name constants, in the order of the context's
+  /// `names` array.
+  std::vector<std::string> names;
+  int64_t numRules = 0;
+};
+
+/// Plans the joins of a copy of `templ` (convert-nlogic-to-rel) and lowers
+/// them (convert-rel-to-scf, then the kernels' lowering to LLVM).
+FailureOr<CompiledGrounding> compileGrounding(TemplateOp templ,
+                                              StringRef prefix = "nlogic");
 
 } // namespace mlir::nlogic
 

@@ -82,4 +82,67 @@ def ConvertNLogicToLinalgPass
   ];
 }
 
+def ConvertNLogicToRelPass : Pass<"convert-nlogic-to-rel", "::mlir::ModuleOp"> {
+  let summary = "Plans the joins of every rule of the template";
+  let description = [{
+    Adds, next to the module's `nlogic.template`, one `rel.plan` per rule
+    (`@rule<k>_general`, k: the rule's position in evaluation order) that
+    enumerates the rule's substitutions exactly as the reference grounder
+    does: positive atoms scanned in body order (a full scan, or a hash
+    lookup on the positions already bound), each builtin constraint and
+    negated literal tested at the first point its terms are bound, `eq` and
+    `next` with one unbound side generating that binding, repeated
+    variables of an atom compared, and one `rel.emit` per substitution.
+
+    With `dense` (the default), a non-recursive rule that reads unary
+    relations also gets a variant `@rule<k>_dense` that assumes those
+    relations are dense (row p holds the integer p, as token positions
+    are): their scans become `rel.dense_scan`s, lookups become positions,
+    and a comparison between two positions (`J <= I`, `J < I`, `>=`, `>`)
+    becomes a bound of the inner loop instead of a filter, so a causal
+    mask iterates the triangle `J in [0, I + 1)` and never the square.
+    The template is left unchanged.
+  }];
+  let options = [
+    Option<"dense", "dense", "bool", "true",
+           "plan dense variants for rules over unary relations">
+  ];
+  let dependentDialects = [
+    "::mlir::nlogic::rel::RelDialect", "::mlir::scf::SCFDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def ConvertRelToSCFPass : Pass<"convert-rel-to-scf", "::mlir::ModuleOp"> {
+  let summary = "Lowers join plans to loops over the runtime's tables";
+  let description = [{
+    Turns every `rel.plan` into a function of the grounding ABI
+    (include/nlogic/Runtime/GroundingABI.h) and erases the plans and the
+    template: `@<prefix>_ground_rule<k>(ctx)` runs rule k's dense variant
+    when every relation it assumes dense is dense for the sample, and its
+    general plan otherwise.
+
+    Scans become `scf.for` loops over the rows of a table view (the row
+    range of the atom intersected with the table's size; the tuple pointer
+    is reloaded per row because emitting may grow the table), lookups call
+    `nlogic_ground_lookup` and loop over the matching rows, dense scans are
+    `scf.for` loops over positions whose bounds are the plan's bounds
+    clamped to the table, term checks are inline integer arithmetic when
+    both terms are integers and call `nlogic_ground_compare` otherwise,
+    negations call `nlogic_ground_contains`, and emits call
+    `nlogic_ground_emit`. Relation symbols become indices in the
+    template's declaration order; name constants become indices into the
+    context's `names` array, whose spellings (in index order) the pass
+    records as the module attribute `rel.names`.
+  }];
+  let options = [
+    Option<"prefix", "prefix", "std::string", "\"nlogic\"",
+           "prefix of the grounding function names">
+  ];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
+    "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 #endif // NLOGIC_CONVERSION_PASSES_TD

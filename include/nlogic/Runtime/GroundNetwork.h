@@ -86,6 +86,13 @@ struct GroundNetwork {
   void writeDot(const TemplateModel &model, llvm::raw_ostream &os) const;
 };
 
+/// Empty when `a` and `b` are the same network (same atoms with the same
+/// facts, the same ground rules in the same order, the same softmax
+/// groups, evaluation order and query atoms); otherwise the first
+/// difference, in words. Differential tests of groundings use it.
+std::string describeDifference(const TemplateModel &model,
+                               const GroundNetwork &a, const GroundNetwork &b);
+
 } // namespace mlir::nlogic::runtime
 
 #endif // NLOGIC_RUNTIME_GROUNDNETWORK_H

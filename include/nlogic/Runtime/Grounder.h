@@ -13,14 +13,45 @@
 
 #include "nlogic/Runtime/Dataset.h"
 #include "nlogic/Runtime/GroundNetwork.h"
+#include "nlogic/Runtime/GroundingABI.h"
 
 #include <memory>
 
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
+
+namespace mlir::nlogic {
+class TemplateOp;
+} // namespace mlir::nlogic
+
 namespace mlir::nlogic::runtime {
+
+/// A template's join plans compiled to host code (convert-nlogic-to-rel,
+/// convert-rel-to-scf): one function per rule, see GroundingABI.h.
+struct GroundingCode {
+  ~GroundingCode();
+  /// By rule, in evaluation order.
+  std::vector<nlogic_ground_rule_fn> rules;
+  /// The encodings of the plans' name constants.
+  std::vector<uint64_t> names;
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+};
+
+/// Compiles the join plans of `templ` (from which `model` was built) and
+/// links them into the process. Errors are reported at the template.
+mlir::FailureOr<std::shared_ptr<const GroundingCode>>
+createGroundingCode(mlir::nlogic::TemplateOp templ, const TemplateModel &model);
 
 class Grounder {
 public:
+  /// The reference grounder: join plans interpreted.
   explicit Grounder(const TemplateModel &model);
+  /// Runs every rule's compiled join plan instead; the tables, indexes and
+  /// the network built are the reference grounder's, and so are the ground
+  /// rules found and their order.
+  Grounder(const TemplateModel &model,
+           std::shared_ptr<const GroundingCode> code);
   ~Grounder();
 
   /// Grounds `sample`. Fails (with a message in `error`) when the ground
@@ -28,8 +59,10 @@ public:
   mlir::LogicalResult ground(const Sample &sample, GroundNetwork &network,
                              std::string &error);
 
-private:
+  /// The grounder's state (opaque; public for the ABI's callbacks).
   struct Impl;
+
+private:
   std::unique_ptr<Impl> impl;
 };
 

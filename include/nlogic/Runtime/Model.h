@@ -62,6 +62,8 @@ private:
 class Names {
 public:
   Const intern(llvm::StringRef name);
+  /// The constant of an interned name, if it was interned.
+  std::optional<Const> find(llvm::StringRef name) const;
   /// The constant for an attribute of the dialect (string, integer, float).
   Const fromText(llvm::StringRef text, bool isInteger);
   std::string str(Const c) const;
