@@ -32,6 +32,54 @@ uint64_t hashConsts(const Const *begin, size_t n) {
   return h;
 }
 
+/// Values grouped by 64-bit hash: chains threaded through arrays (bucket
+/// heads, one link per entry), so inserting allocates nothing but amortised
+/// array growth and clearing keeps the capacity. The tables, indexes and
+/// the duplicate check of the grounder all use it.
+class HashChains {
+public:
+  void clear() {
+    std::fill(heads.begin(), heads.end(), -1);
+    links.clear();
+  }
+
+  void insert(uint64_t hash, int value) {
+    if (links.size() >= heads.size())
+      grow();
+    int &head = heads[hash & (heads.size() - 1)];
+    links.push_back({hash, value, head});
+    head = int(links.size()) - 1;
+  }
+
+  /// Calls `f(value)` for the values inserted with `hash`, newest first,
+  /// until it returns true.
+  template <typename F> void find(uint64_t hash, F f) const {
+    if (heads.empty())
+      return;
+    for (int i = heads[hash & (heads.size() - 1)]; i >= 0; i = links[i].next)
+      if (links[i].hash == hash && f(links[i].value))
+        return;
+  }
+
+private:
+  struct Link {
+    uint64_t hash;
+    int value;
+    int next;
+  };
+  std::vector<int> heads; // a power of two, at least the number of links
+  std::vector<Link> links;
+
+  void grow() {
+    heads.assign(std::max<size_t>(16, 2 * heads.size()), -1);
+    for (size_t i = 0; i < links.size(); ++i) {
+      int &head = heads[links[i].hash & (heads.size() - 1)];
+      links[i].next = head;
+      head = int(i);
+    }
+  }
+};
+
 /// One relation's tuples for one sample.
 struct Table {
   int arity = 0;
@@ -40,10 +88,10 @@ struct Table {
   bool dense = true;
   std::vector<Const> tuples; // row-major, arity per row
   std::vector<int> atoms;    // row -> ground atom id
-  std::unordered_multimap<uint64_t, int> rowsByHash;
+  HashChains rowsByHash;
 
   struct Index {
-    std::unordered_multimap<uint64_t, int> rows;
+    HashChains rows;
     int indexedUpTo = 0;
   };
   std::unordered_map<uint32_t, Index> indexes; // bound-position mask -> index
@@ -52,11 +100,14 @@ struct Table {
   const Const *row(int r) const { return tuples.data() + size_t(r) * arity; }
 
   int find(const Const *tuple) const {
-    auto range = rowsByHash.equal_range(hashConsts(tuple, arity));
-    for (auto it = range.first; it != range.second; ++it)
-      if (std::equal(tuple, tuple + arity, row(it->second)))
-        return it->second;
-    return -1;
+    int found = -1;
+    rowsByHash.find(hashConsts(tuple, arity), [&](int r) {
+      if (!std::equal(tuple, tuple + arity, row(r)))
+        return false;
+      found = r;
+      return true;
+    });
+    return found;
   }
 
   /// Appends a tuple, returning its row (existing rows are reused).
@@ -69,7 +120,7 @@ struct Table {
     dense = dense && arity == 1 && tuple[0] == Const::ofInt(r);
     tuples.insert(tuples.end(), tuple, tuple + arity);
     atoms.push_back(atom);
-    rowsByHash.emplace(hashConsts(tuple, arity), r);
+    rowsByHash.insert(hashConsts(tuple, arity), r);
     return r;
   }
 
@@ -85,8 +136,8 @@ struct Table {
   Index &indexFor(uint32_t mask) {
     Index &index = indexes[mask];
     for (; index.indexedUpTo < size(); ++index.indexedUpTo)
-      index.rows.emplace(maskedHash(row(index.indexedUpTo), mask, arity),
-                         index.indexedUpTo);
+      index.rows.insert(maskedHash(row(index.indexedUpTo), mask, arity),
+                        index.indexedUpTo);
     return index;
   }
 };
@@ -113,6 +164,10 @@ struct RulePlan {
   std::vector<bool> recursiveAtom;
   /// Atoms that contribute a neuron (not hidden relations).
   std::vector<bool> valueAtom;
+  /// Whether two substitutions can have the same head and value atoms:
+  /// only when some variable appears in neither (join-only variables).
+  /// Otherwise the duplicate check is skipped.
+  bool mayRepeatInputs = true;
 };
 
 } // namespace
@@ -138,7 +193,7 @@ struct Grounder::Impl {
   std::vector<Const> subst;
   /// Row ranges per body atom for the current semi-naive evaluation.
   std::vector<std::pair<int, int>> ranges;
-  std::unordered_multimap<uint64_t, int> groundRuleByKey;
+  HashChains groundRuleByKey;
 
   Impl(const TemplateModel &model, std::shared_ptr<const GroundingCode> code)
       : model(model), code(std::move(code)) {
@@ -189,6 +244,19 @@ struct Grounder::Impl {
         return m.kind == MapInstr::Atom && m.atom == int(p.valueAtom.size());
       }));
     }
+    // Every variable in the head or a value atom: distinct substitutions
+    // (the plan enumerates each once) have distinct neural inputs.
+    std::vector<bool> seen(rule.varNames.size(), false);
+    auto see = [&](int term) {
+      if (rule.exprs[term].kind == TermExpr::Variable)
+        seen[rule.exprs[term].slot] = true;
+    };
+    llvm::for_each(rule.headTerms, see);
+    for (auto [i, atom] : llvm::enumerate(rule.atoms))
+      if (p.valueAtom[i])
+        llvm::for_each(atom.terms, see);
+    p.mayRepeatInputs = llvm::is_contained(seen, false);
+
     std::vector<bool> bound(rule.varNames.size(), false);
     std::vector<bool> constraintDone(rule.constraints.size(), false);
     std::vector<bool> negationDone(rule.negated.size(), false);
@@ -478,14 +546,15 @@ struct Grounder::Impl {
       return;
     }
     Table::Index &index = table.indexFor(s.boundMask);
-    auto range = index.rows.equal_range(
-        Table::maskedHash(key.data(), s.boundMask, arity));
     // Collect first: deeper steps may append rows to this table (recursion)
     // and so rehash the index.
     llvm::SmallVector<int, 16> rows;
-    for (auto it = range.first; it != range.second; ++it)
-      if (it->second >= lo && it->second < hi)
-        rows.push_back(it->second);
+    index.rows.find(Table::maskedHash(key.data(), s.boundMask, arity),
+                    [&](int r) {
+                      if (r >= lo && r < hi)
+                        rows.push_back(r);
+                      return false;
+                    });
     std::sort(rows.begin(), rows.end());
     for (int r : rows)
       tryRow(r);
@@ -518,23 +587,24 @@ struct Grounder::Impl {
 
     // Substitutions with the same neural inputs are one ground rule unless
     // the rule keeps duplicates.
-    if (!rule.duplicitGrounding) {
+    if (!rule.duplicitGrounding && p.mayRepeatInputs) {
       uint64_t h = llvm::hash_combine(ruleIndex, gr.head);
       for (auto [i, atom] : llvm::enumerate(gr.body))
         if (p.valueAtom[i])
           h = llvm::hash_combine(h, atom);
-      auto range = groundRuleByKey.equal_range(h);
-      for (auto it = range.first; it != range.second; ++it) {
-        const GroundRule &other = graph->rules[it->second];
+      bool duplicate = false;
+      groundRuleByKey.find(h, [&](int id) {
+        const GroundRule &other = graph->rules[id];
         if (other.rule != ruleIndex || other.head != gr.head)
-          continue;
+          return false;
         bool same = true;
         for (size_t i = 0; i < gr.body.size() && same; ++i)
           same = !p.valueAtom[i] || other.body[i] == gr.body[i];
-        if (same)
-          return;
-      }
-      groundRuleByKey.emplace(h, graph->rules.size());
+        return duplicate = same;
+      });
+      if (duplicate)
+        return;
+      groundRuleByKey.insert(h, graph->rules.size());
     }
     graph->atoms[gr.head].groundRules.push_back(graph->rules.size());
     graph->rules.push_back(std::move(gr));
@@ -636,7 +706,14 @@ struct Grounder::Impl {
     GroundGraph &n = *graph;
     // Softmax groups: head atoms of a softmax rule that share the terms
     // outside the normalised positions.
-    std::map<std::pair<int, std::vector<uint64_t>>, int> groupKey;
+    HashChains groupsByKey;
+    llvm::SmallVector<uint64_t, 4> key;
+    auto keyOf = [&](const RuleModel &rule, const GroundAtom &atom) {
+      key.clear();
+      for (size_t pos = 0; pos < atom.terms.size(); ++pos)
+        if (!llvm::is_contained(rule.softmaxOver, int(pos)))
+          key.push_back(atom.terms[pos].raw());
+    };
     for (auto [atomId, atom] : llvm::enumerate(n.atoms)) {
       int lastRule = -1;
       for (int g : atom.groundRules) {
@@ -647,16 +724,28 @@ struct Grounder::Impl {
         const RuleModel &rule = model.rules[r];
         if (rule.aggregation != Aggregation::softmax)
           continue;
-        std::vector<uint64_t> key;
-        for (size_t pos = 0; pos < atom.terms.size(); ++pos)
-          if (!llvm::is_contained(rule.softmaxOver, int(pos)))
-            key.push_back(atom.terms[pos].raw());
-        auto [it, inserted] =
-            groupKey.try_emplace({r, key}, int(n.groups.size()));
-        if (inserted)
+        keyOf(rule, atom);
+        uint64_t hash = llvm::hash_combine(
+            r, llvm::hash_combine_range(key.begin(), key.end()));
+        // A group's key is that of its first member.
+        int group = -1;
+        llvm::SmallVector<uint64_t, 4> own(key.begin(), key.end());
+        groupsByKey.find(hash, [&](int g) {
+          if (n.groups[g].rule != r)
+            return false;
+          keyOf(rule, n.atoms[n.groups[g].members.front()]);
+          if (key != own)
+            return false;
+          group = g;
+          return true;
+        });
+        if (group < 0) {
+          group = n.groups.size();
           n.groups.push_back({r, {}});
-        n.groups[it->second].members.push_back(atomId);
-        n.groupOf[{int(atomId), r}] = it->second;
+          groupsByKey.insert(hash, group);
+        }
+        n.groups[group].members.push_back(atomId);
+        n.groupOf[{int(atomId), r}] = group;
       }
     }
   }
@@ -850,19 +939,18 @@ extern "C" int64_t nlogic_ground_lookup(nlogic_ground_context *ctx,
     return 0;
   const Const *values = reinterpret_cast<const Const *>(key);
   Table::Index &index = table.indexFor(uint32_t(mask));
-  auto range = index.rows.equal_range(
-      Table::maskedHash(values, uint32_t(mask), table.arity));
-  for (auto it = range.first; it != range.second; ++it) {
-    int r = it->second;
-    if (r < lo || r >= hi)
-      continue;
-    const Const *row = table.row(r);
-    bool match = true;
-    for (int pos = 0; pos < table.arity && match; ++pos)
-      match = !(mask & (int64_t(1) << pos)) || row[pos] == values[pos];
-    if (match)
-      out.push_back(r);
-  }
+  index.rows.find(
+      Table::maskedHash(values, uint32_t(mask), table.arity), [&](int r) {
+        if (r < lo || r >= hi)
+          return false;
+        const Const *row = table.row(r);
+        bool match = true;
+        for (int pos = 0; pos < table.arity && match; ++pos)
+          match = !(mask & (int64_t(1) << pos)) || row[pos] == values[pos];
+        if (match)
+          out.push_back(r);
+        return false;
+      });
   std::sort(out.begin(), out.end());
   *rows = out.data();
   return out.size();

@@ -16,6 +16,7 @@
 #include "nlogic/Runtime/Model.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -35,8 +36,9 @@ struct GroundAtom {
 struct GroundRule {
   int rule = -1;
   int head = -1;
-  /// The atom matched by each positive body literal (RuleModel::atoms).
-  std::vector<int> body;
+  /// The atom matched by each positive body literal (RuleModel::atoms);
+  /// inline up to four atoms (no allocation per ground rule).
+  llvm::SmallVector<int, 4> body;
 };
 
 /// Head atoms of one softmax-aggregated rule that are normalised together
