@@ -589,7 +589,7 @@ static int runGround(MLIRContext &ctx) {
                  << "atom neurons:        " << total.derivedAtoms << "\n"
                  << "rule neurons:        " << total.ruleNeurons << "\n"
                  << "aggregation neurons: " << total.aggregationNeurons << "\n"
-                 << llvm::format("grounding:           %.3f s, %.0f ground "
+                 << llvm::format("grounding:           %.6f s, %.0f ground "
                                  "rules/s\n",
                                  data.groundSeconds,
                                  total.groundRules /
