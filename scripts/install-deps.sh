@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build ccache python3 libgtest-dev
+  cmake ninja-build ccache python3 python3-dev pybind11-dev libgtest-dev
   clang-22 lld-22
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
 )

@@ -5,7 +5,8 @@
 #    PyNeuraLogic's datasets when ../shared is present);
 #  - pytest: the agreement tests against PyNeuraLogic and the transformer
 #    templates against numpy, in a virtual environment with PyNeuraLogic
-#    (Java + pip); skipped with the reason if that cannot be installed.
+#    (Java + pip); skipped with the reason if that cannot be installed;
+#  - pytest: the Python package (build/python) in a venv with numpy.
 # Ends with one summary line "tests: N passed, N failed, N skipped".
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,26 +21,44 @@ set +e
 ninja -C "$build" check-nlogic 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+pick() { grep -oE "[0-9]+ $1" "$log" | tail -1 | grep -oE '^[0-9]+' || true; }
 count() { grep -E "^\s*$1\s*:" "$log" | grep -oE '[0-9]+' | head -1 || true; }
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Unsupported)
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 
-echo "== pytest: agreement with PyNeuraLogic, attention against numpy"
-if pnl_python=$("$root/scripts/setup-pyneuralogic.sh"); then
+# Runs pytest with the python `$1` on the remaining arguments and adds its
+# counts to the totals.
+run_pytest() {
+  local python=$1
+  shift
   set +e
-  NLOGIC_BIN="$build/bin/nlogic" NLOGIC_PYNEURALOGIC_PYTHON="$pnl_python" \
+  NLOGIC_BIN="$build/bin/nlogic" NLOGIC_PYTHON_DIR="$build/python" \
+    NLOGIC_TRANSLATE="$build/bin/nlogic-translate" \
     NLOGIC_CACHE_DIR="$build/test/kernel-cache" \
-    "$pnl_python" -m pytest -q -rs "$root/test/Agreement" "$root/test/Transformers" \
-    --ignore="$root/test/Transformers/test_torch.py" 2>&1 | tee "$log"
-  pytest_status=${PIPESTATUS[0]}
+    "$python" -m pytest -q -rs "$@" 2>&1 | tee "$log"
+  local pytest_status=${PIPESTATUS[0]}
   set -e
-  pick() { grep -oE "[0-9]+ $1" "$log" | tail -1 | grep -oE '^[0-9]+' || true; }
   p=$(pick passed); f=$(pick failed); s=$(pick skipped)
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   skipped=$((skipped + ${s:-0}))
   if [[ $pytest_status -ne 0 ]]; then status=$pytest_status; fi
+}
+
+echo "== pytest: agreement with PyNeuraLogic, attention against numpy"
+if pnl_python=$("$root/scripts/setup-pyneuralogic.sh"); then
+  NLOGIC_PYNEURALOGIC_PYTHON="$pnl_python" run_pytest "$pnl_python" \
+    "$root/test/Agreement" "$root/test/Transformers" \
+    --ignore="$root/test/Transformers/test_torch.py"
 else
   echo "skipped: the pytest suites (PyNeuraLogic could not be installed)"
+  skipped=$((skipped + 1))
+fi
+
+echo "== pytest: the Python package (language, native runtime, seed transformer)"
+if py_python=$("$root/scripts/setup-python-venv.sh"); then
+  run_pytest "$py_python" "$root/test/Python"
+else
+  echo "skipped: the Python package's tests (numpy/pytest could not be installed)"
   skipped=$((skipped + 1))
 fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -20,18 +20,25 @@ namespace nl = mlir::nlogic::neuralogic;
 namespace {
 class DatasetReader {
 public:
-  explicit DatasetReader(TemplateModel &model) : model(model) {}
+  DatasetReader(TemplateModel &model, llvm::raw_ostream &diagnostics)
+      : model(model), diagnostics(diagnostics) {}
 
-  /// Parses one file; diagnostics go to stderr.
+  /// Parses one file.
   LogicalResult parse(llvm::StringRef path,
                       std::vector<nl::ExampleStatement> &statements) {
     auto file = llvm::MemoryBuffer::getFile(path);
     if (!file) {
-      llvm::WithColor::error(llvm::errs())
+      llvm::WithColor::error(diagnostics)
           << path << ": cannot read: " << file.getError().message() << "\n";
       return failure();
     }
-    sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
+    return parse(std::move(*file), statements);
+  }
+
+  /// Parses one buffer (its name is the file name diagnostics give).
+  LogicalResult parse(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                      std::vector<nl::ExampleStatement> &statements) {
+    sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
     bool ok = nl::parseExamples(
         sourceMgr, sourceMgr.getNumBuffers(), statements,
         [&](llvm::SMLoc loc, const llvm::Twine &msg) { error(loc, msg); });
@@ -39,7 +46,7 @@ public:
   }
 
   void error(llvm::SMLoc loc, const llvm::Twine &msg) {
-    sourceMgr.PrintMessage(llvm::errs(), loc, llvm::SourceMgr::DK_Error, msg);
+    sourceMgr.PrintMessage(diagnostics, loc, llvm::SourceMgr::DK_Error, msg);
     failed = true;
   }
 
@@ -126,19 +133,52 @@ public:
 
 private:
   TemplateModel &model;
+  llvm::raw_ostream &diagnostics;
   bool failed = false;
 };
 } // namespace
 
+/// Samples from parsed example and query statements.
+static LogicalResult
+samplesOf(DatasetReader &reader, llvm::StringRef examplesName,
+          const std::vector<nl::ExampleStatement> &examples,
+          const std::vector<nl::ExampleStatement> &queries, Dataset &out);
+
 LogicalResult mlir::nlogic::runtime::loadDataset(
     TemplateModel &model, llvm::StringRef examplesPath,
     std::optional<llvm::StringRef> queriesPath, Dataset &out) {
-  DatasetReader reader(model);
+  DatasetReader reader(model, llvm::errs());
   std::vector<nl::ExampleStatement> examples, queries;
   if (failed(reader.parse(examplesPath, examples)))
     return failure();
   if (queriesPath && failed(reader.parse(*queriesPath, queries)))
     return failure();
+  return samplesOf(reader, examplesPath, examples, queries, out);
+}
+
+LogicalResult mlir::nlogic::runtime::loadDatasetText(
+    TemplateModel &model, llvm::StringRef examples,
+    std::optional<llvm::StringRef> queries, Dataset &out,
+    llvm::raw_ostream &diagnostics, llvm::StringRef examplesName,
+    llvm::StringRef queriesName) {
+  DatasetReader reader(model, diagnostics);
+  std::vector<nl::ExampleStatement> exampleStatements, queryStatements;
+  if (failed(reader.parse(
+          llvm::MemoryBuffer::getMemBufferCopy(examples, examplesName),
+          exampleStatements)))
+    return failure();
+  if (queries && failed(reader.parse(llvm::MemoryBuffer::getMemBufferCopy(
+                                         *queries, queriesName),
+                                     queryStatements)))
+    return failure();
+  return samplesOf(reader, examplesName, exampleStatements, queryStatements,
+                   out);
+}
+
+static LogicalResult
+samplesOf(DatasetReader &reader, llvm::StringRef examplesPath,
+          const std::vector<nl::ExampleStatement> &examples,
+          const std::vector<nl::ExampleStatement> &queries, Dataset &out) {
   for (const nl::ExampleStatement &q : queries)
     if (q.hasLabel)
       reader.error(q.loc, "a queries file holds `value query.` statements, "

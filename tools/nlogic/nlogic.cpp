@@ -19,6 +19,7 @@
 #include "nlogic/Runtime/Engine.h"
 #include "nlogic/Runtime/Grounder.h"
 #include "nlogic/Runtime/Training.h"
+#include "nlogic/Runtime/TrainingLoop.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -401,23 +402,18 @@ static std::unique_ptr<Engine> makeEngine(Loaded &data) {
   return std::move(*compiled);
 }
 
-/// Splits the samples into batches of `size` consecutive samples.
+/// Splits the samples into batches of `size` consecutive samples; exits on
+/// error.
 static std::vector<int>
 addBatches(Engine &e, const std::vector<GroundNetwork> &networks, size_t size) {
-  std::vector<int> ids;
-  for (size_t i = 0, n = networks.size(); i < n; i += size) {
-    std::vector<const GroundNetwork *> nets;
-    for (size_t j = i; j < std::min(n, i + size); ++j)
-      nets.push_back(&networks[j]);
-    std::string error;
-    FailureOr<int> id = e.addBatch(nets, error);
-    if (failed(id)) {
-      llvm::WithColor::error(llvm::errs(), "nlogic") << error << "\n";
-      std::exit(1);
-    }
-    ids.push_back(*id);
+  std::string error;
+  FailureOr<std::vector<int>> ids =
+      runtime::addBatches(e, networks, size, error);
+  if (failed(ids)) {
+    llvm::WithColor::error(llvm::errs(), "nlogic") << error << "\n";
+    std::exit(1);
   }
-  return ids;
+  return std::move(*ids);
 }
 
 /// Samples per batch when only evaluating (results do not depend on it).
@@ -427,14 +423,12 @@ static constexpr size_t kEvalBatch = 256;
 static void evaluateAll(Engine &e, const Loaded &data, const Parameters &params,
                         std::vector<Tensor> &outputs,
                         std::vector<Tensor> &targets) {
-  size_t sample = 0;
-  for (int b : addBatches(e, data.networks, kEvalBatch))
-    for (std::vector<Tensor> &out : e.forward(b, params)) {
-      for (auto [q, o] : llvm::zip(data.dataset.samples[sample].queries, out)) {
-        outputs.push_back(o);
-        targets.push_back(q.target);
-      }
-      ++sample;
+  std::vector<std::vector<Tensor>> all =
+      evaluateBatches(e, addBatches(e, data.networks, kEvalBatch), params);
+  for (auto [s, out] : llvm::zip(data.dataset.samples, all))
+    for (auto [q, o] : llvm::zip(s.queries, out)) {
+      outputs.push_back(o);
+      targets.push_back(q.target);
     }
 }
 
@@ -455,13 +449,6 @@ static int runTrain(MLIRContext &ctx) {
   Parameters params = initialParameters(data.model);
   Optimizer optimizer(kind, learningRate, data.model);
   std::unique_ptr<Engine> eng = makeEngine(data);
-  std::vector<Tensor> grads;
-  for (const Tensor &p : params)
-    grads.push_back(Tensor::zerosLike(p));
-  auto zeroGrads = [&]() {
-    for (Tensor &g : grads)
-      std::fill(g.data.begin(), g.data.end(), 0.0);
-  };
 
   // Batches are consecutive samples in file order: laid out once, reused
   // every epoch.
@@ -471,25 +458,9 @@ static int runTrain(MLIRContext &ctx) {
   for (unsigned epoch = 1; epoch <= epochs; ++epoch) {
     auto start = std::chrono::steady_clock::now();
     std::vector<Tensor> outputs, targets;
-    size_t sample = 0;
-    for (int b : batches) {
-      std::vector<std::vector<Tensor>> out = eng->forward(b, params);
-      std::vector<std::vector<Tensor>> dOut;
-      for (const std::vector<Tensor> &o : out) {
-        const Sample &s = data.dataset.samples[sample++];
-        std::vector<Tensor> d;
-        for (auto [q, v] : llvm::zip(s.queries, o)) {
-          lossAndGrad(loss, v, q.target, d.emplace_back());
-          outputs.push_back(v);
-          targets.push_back(q.target);
-        }
-        dOut.push_back(std::move(d));
-      }
-      eng->backward(b, params, dOut, grads);
-      eng->optimizerStep(optimizer, params, grads);
-      zeroGrads();
-      progress.sample(epoch, sample, total);
-    }
+    trainEpoch(*eng, batches, data.dataset, params, optimizer, loss, outputs,
+               targets,
+               [&](size_t done) { progress.sample(epoch, done, total); });
     double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
@@ -744,23 +715,8 @@ static int runCheck(MLIRContext &ctx) {
                      Parameters &p, Optimizer &opt) {
     std::vector<int> batches = addBatches(e, nets, batchSize);
     for (unsigned epoch = 0; epoch < numEpochs; ++epoch) {
-      size_t sample = 0;
-      for (int b : batches) {
-        std::vector<Tensor> grads;
-        for (const Tensor &w : p)
-          grads.push_back(Tensor::zerosLike(w));
-        auto out = e.forward(b, p);
-        std::vector<std::vector<Tensor>> dOut;
-        for (const std::vector<Tensor> &o : out) {
-          const Sample &s = data.dataset.samples[sample++];
-          std::vector<Tensor> d;
-          for (auto [q, v] : llvm::zip(s.queries, o))
-            lossAndGrad(loss, v, q.target, d.emplace_back());
-          dOut.push_back(std::move(d));
-        }
-        e.backward(b, p, dOut, grads);
-        e.optimizerStep(opt, p, grads);
-      }
+      std::vector<Tensor> outputs, targets;
+      trainEpoch(e, batches, data.dataset, p, opt, loss, outputs, targets);
     }
   };
   trainOn(*reference, referenceNets, refParams, refOpt);

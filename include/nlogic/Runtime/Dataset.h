@@ -66,6 +66,16 @@ mlir::LogicalResult loadDataset(TemplateModel &model,
                                 std::optional<llvm::StringRef> queriesPath,
                                 Dataset &out);
 
+/// loadDataset from text in memory (the Python front end's datasets);
+/// diagnostics name the buffers `examplesName` and `queriesName`.
+mlir::LogicalResult loadDatasetText(TemplateModel &model,
+                                    llvm::StringRef examples,
+                                    std::optional<llvm::StringRef> queries,
+                                    Dataset &out,
+                                    llvm::raw_ostream &diagnostics,
+                                    llvm::StringRef examplesName = "examples",
+                                    llvm::StringRef queriesName = "queries");
+
 } // namespace mlir::nlogic::runtime
 
 #endif // NLOGIC_RUNTIME_DATASET_H

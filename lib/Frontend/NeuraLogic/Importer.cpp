@@ -110,6 +110,8 @@ struct WeightInfo {
 struct RuleSettings {
   Transformation transformation;
   Combination combination;
+  /// `combination=concat(axis=k)`.
+  std::optional<int64_t> axis;
   Aggregation aggregation;
   std::vector<std::string> aggTerms;
   std::optional<double> alpha;
@@ -238,6 +240,14 @@ private:
       if (setting.offset)
         info.offset = &*setting.offset;
       for (const MetaEntry &entry : setting.metadata) {
+        // A relation's functions take no arguments (nothing would carry
+        // them): refuse them rather than drop them.
+        if (!entry.value.args.empty())
+          return (void)error(entry.value.loc,
+                             "a relation setting's " + entry.key +
+                                 " takes no arguments (give them on the "
+                                 "rules instead)"),
+                 failure();
         if (entry.key == "activation" || entry.key == "transformation") {
           auto act = parseActivation(entry.value);
           if (failed(act))
@@ -545,6 +555,16 @@ private:
       if (failed(comb))
         return failure();
       s.combination = *comb;
+      s.axis.reset();
+      for (auto &[argKey, items] : v.args) {
+        int64_t axis;
+        if (argKey != "axis" || *comb != Combination::concat ||
+            items.size() != 1 ||
+            llvm::StringRef(items[0]).getAsInteger(10, axis))
+          return error(v.loc, "unexpected argument '" + argKey + "' of " +
+                                  v.name + " (only concat takes axis=N)");
+        s.axis = axis;
+      }
       return success();
     }
     if (entry.key == "aggregation") {
@@ -644,7 +664,7 @@ private:
       return (void)error(rule.loc, "the rule body has no literal that gives a "
                                    "value (only builtins or negations)"),
              failure();
-    ShapeResult combined = combineShape(s.combination, inputs);
+    ShapeResult combined = combineShape(s.combination, inputs, s.axis);
     if (!combined.ok())
       return (void)error(rule.loc, "shape mismatch: " + combined.error),
              failure();
@@ -1024,11 +1044,12 @@ private:
       inputShapes.push_back(weightOf(*s.offset).shape);
     for (Value in : inputs)
       inputShapes.push_back(ValueShape::fromType(in.getType()));
-    ValueShape combined = combineShape(s.combination, inputShapes).shape;
+    ValueShape combined =
+        combineShape(s.combination, inputShapes, s.axis).shape;
     auto combine = CombineOp::create(
         b, loc, combined.toType(ctx), s.combination, inputs,
         s.offset ? symbolRef(weightOf(*s.offset).symbol) : FlatSymbolRefAttr(),
-        /*axis=*/nullptr);
+        s.axis ? b.getI64IntegerAttr(*s.axis) : IntegerAttr());
     auto toArray = [&](const std::vector<int64_t> &v) {
       return v.empty() ? DenseI64ArrayAttr() : b.getDenseI64ArrayAttr(v);
     };

@@ -1,0 +1,181 @@
+//===- Session.cpp - a template, its data and weights, as one object ------===//
+
+#include "nlogic/Runtime/Session.h"
+#include "nlogic/Frontend/NeuraLogic/Importer.h"
+#include "nlogic/InitAll.h"
+#include "nlogic/Runtime/CompiledEngine.h"
+#include "nlogic/Runtime/Grounder.h"
+#include "nlogic/Runtime/TrainingLoop.h"
+
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+
+using namespace mlir;
+using namespace mlir::nlogic;
+using namespace mlir::nlogic::runtime;
+
+Session::Session() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
+  diagnosticStream = std::make_unique<llvm::raw_string_ostream>(diagnostics);
+  handler = std::make_unique<SourceMgrDiagnosticHandler>(sourceMgr, &context,
+                                                         *diagnosticStream);
+}
+
+Session::~Session() = default;
+
+std::string Session::takeDiagnostics(llvm::StringRef fallback) {
+  std::string text = llvm::StringRef(diagnostics).rtrim().str();
+  diagnostics.clear();
+  return text.empty() ? fallback.str() : text;
+}
+
+FailureOr<std::unique_ptr<Session>> Session::create(llvm::StringRef text,
+                                                    llvm::StringRef name,
+                                                    bool isIR,
+                                                    std::string &error) {
+  std::unique_ptr<Session> s(new Session());
+  s->sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
+  if (isIR) {
+    s->module = parseSourceFile<ModuleOp>(s->sourceMgr, &s->context);
+  } else {
+    s->module = neuralogic::importTemplate(s->sourceMgr, &s->context);
+    if (s->module && failed(verify(*s->module)))
+      s->module = nullptr;
+  }
+  if (!s->module) {
+    error = s->takeDiagnostics("cannot read the template");
+    return failure();
+  }
+  s->module->walk([&](TemplateOp t) {
+    if (!s->templ)
+      s->templ = t;
+  });
+  if (!s->templ) {
+    error = name.str() + ": no nlogic.template";
+    return failure();
+  }
+  FailureOr<TemplateModel> model = buildModel(s->templ);
+  if (failed(model)) {
+    error = s->takeDiagnostics("cannot read the template");
+    return failure();
+  }
+  s->templateModel = std::make_unique<TemplateModel>(std::move(*model));
+  s->initialize(1);
+  return s;
+}
+
+std::string Session::templateIR() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  return text;
+}
+
+void Session::initialize(uint64_t seed, Initializer init) {
+  params = initializeWeights(*templateModel, seed, init);
+}
+
+LogicalResult Session::load(llvm::StringRef examples,
+                            std::optional<llvm::StringRef> queries,
+                            llvm::StringRef engineName, std::string &error,
+                            llvm::StringRef examplesName,
+                            llvm::StringRef queriesName) {
+  if (engineName != "compiled" && engineName != "reference") {
+    error = "unknown engine '" + engineName.str() +
+            "' (expected compiled or reference)";
+    return failure();
+  }
+  data = Dataset();
+  nets.clear();
+  engine.reset();
+  batchesBySize.clear();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (failed(loadDatasetText(*templateModel, examples, queries, data, os,
+                             examplesName, queriesName))) {
+    error = llvm::StringRef(text).rtrim().str();
+    return failure();
+  }
+  // Data files may name relations the template does not: their weights do
+  // not change, but the model has more relations now.
+  std::unique_ptr<Grounder> grounder;
+  if (engineName == "compiled") {
+    FailureOr<std::shared_ptr<const GroundingCode>> code =
+        createGroundingCode(templ, *templateModel);
+    if (failed(code)) {
+      error = takeDiagnostics("cannot compile the join plans");
+      return failure();
+    }
+    grounder = std::make_unique<Grounder>(*templateModel, std::move(*code));
+  } else {
+    grounder = std::make_unique<Grounder>(*templateModel);
+  }
+  nets.resize(data.samples.size());
+  for (auto [sample, net] : llvm::zip(data.samples, nets))
+    if (failed(grounder->ground(sample, net, error))) {
+      error = "sample " + sample.id + ": " + error;
+      return failure();
+    }
+  if (engineName == "reference") {
+    engine = createReferenceEngine(*templateModel);
+    return success();
+  }
+  FailureOr<std::unique_ptr<Engine>> compiled =
+      createCompiledEngine(templ, *templateModel, nets);
+  if (failed(compiled)) {
+    error = takeDiagnostics("cannot compile the template");
+    return failure();
+  }
+  engine = std::move(*compiled);
+  return success();
+}
+
+FailureOr<std::vector<int>> Session::batches(size_t size, std::string &error) {
+  if (!engine) {
+    error = "no data: load a dataset first";
+    return failure();
+  }
+  auto it = batchesBySize.find(size);
+  if (it != batchesBySize.end())
+    return it->second;
+  FailureOr<std::vector<int>> ids = addBatches(*engine, nets, size, error);
+  if (failed(ids))
+    return failure();
+  return batchesBySize[size] = std::move(*ids);
+}
+
+FailureOr<std::vector<std::vector<Tensor>>>
+Session::evaluate(std::string &error) {
+  FailureOr<std::vector<int>> ids = batches(256, error);
+  if (failed(ids))
+    return failure();
+  return evaluateBatches(*engine, *ids, params);
+}
+
+FailureOr<Metrics>
+Session::train(const TrainOptions &options, std::string &error,
+               llvm::function_ref<void(unsigned, const Metrics &)> onEpoch) {
+  if (options.batchSize == 0) {
+    error = "the batch size must be at least 1";
+    return failure();
+  }
+  FailureOr<std::vector<int>> ids = batches(options.batchSize, error);
+  if (failed(ids))
+    return failure();
+  Optimizer optimizer(options.optimizer, options.learningRate, *templateModel);
+  Metrics last;
+  for (unsigned epoch = 1; epoch <= options.epochs; ++epoch) {
+    std::vector<Tensor> outputs, targets;
+    trainEpoch(*engine, *ids, data, params, optimizer, options.loss, outputs,
+               targets);
+    last = computeMetrics(options.loss, outputs, targets);
+    if (onEpoch)
+      onEpoch(epoch, last);
+  }
+  return last;
+}
