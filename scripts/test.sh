@@ -55,8 +55,10 @@ else
 fi
 
 echo "== pytest: the Python package (language, native runtime, seed transformer)"
-if py_python=$("$root/scripts/setup-python-venv.sh"); then
-  run_pytest "$py_python" "$root/test/Python"
+# PyNeuraLogic's venv has numpy too, and lets the language tests compare
+# with PyNeuraLogic's own text; without it, a venv with numpy alone.
+if [[ -n ${pnl_python:-} ]] || py_python=$("$root/scripts/setup-python-venv.sh"); then
+  run_pytest "${pnl_python:-$py_python}" "$root/test/Python"
 else
   echo "skipped: the Python package's tests (numpy/pytest could not be installed)"
   skipped=$((skipped + 1))

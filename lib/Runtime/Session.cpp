@@ -6,6 +6,7 @@
 #include "nlogic/Runtime/CompiledEngine.h"
 #include "nlogic/Runtime/Grounder.h"
 #include "nlogic/Runtime/TrainingLoop.h"
+#include "nlogic/Target/TemplateToDot.h"
 
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
@@ -73,6 +74,25 @@ std::string Session::templateIR() {
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os);
+  return text;
+}
+
+std::string Session::templateDot() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  (void)exportTemplateDot(*module, os);
+  return text;
+}
+
+FailureOr<std::string> Session::networkDot(size_t sample, std::string &error) {
+  if (sample >= nets.size()) {
+    error = "sample " + std::to_string(sample) + " but " +
+            std::to_string(nets.size()) + " samples are loaded";
+    return failure();
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  nets[sample].writeDot(*templateModel, os);
   return text;
 }
 

@@ -25,6 +25,7 @@ from .model import BuiltDataset, Model
 from .optim import MSE, SGD, Adam, CrossEntropy, SoftEntropy
 from .settings import Settings
 from .template import Template
+from .tensor_dataset import Data, TensorDataset
 
 try:
     from ._native import NLogicError
@@ -35,6 +36,7 @@ except ImportError:  # the pure-Python layer works without the runtime
 __all__ = [
     "R", "Relation", "V", "Var", "C", "Const", "F", "Transformation",
     "Combination", "Aggregation", "Metadata", "Template", "Model",
-    "BuiltDataset", "Settings", "Dataset", "Sample", "FileDataset", "SGD",
+    "BuiltDataset", "Settings", "Dataset", "Sample", "FileDataset", "Data",
+    "TensorDataset", "SGD",
     "Adam", "MSE", "CrossEntropy", "SoftEntropy", "NLogicError",
 ]

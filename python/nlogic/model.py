@@ -120,6 +120,13 @@ class Model(Template):
     def reset_parameters(self):
         self._require().initialize(self.settings.seed)
 
+    def draw_network(self, sample=0, filename=None):
+        """The ground network of one sample of the built dataset, as
+        PyNeuraLogic draws neurons (DOT text, or a file as `draw` writes)."""
+        from .template import write_drawing
+
+        return write_drawing(self._require().network_dot(sample), filename)
+
     def save(self, path):
         """Writes the weights as JSON (the CLI's --save format)."""
         self._require().save(str(path))

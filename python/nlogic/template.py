@@ -149,5 +149,39 @@ class Template:
             ) from e
         return _native.import_template(self.to_text())
 
+    def draw(self, filename: str | os.PathLike | None = None):
+        """The template drawn as a Graphviz digraph (relations as boxes,
+        rules as ellipses, edges labelled with weights and terms). Without
+        `filename`, returns the DOT text; with one, writes it: `.dot` as
+        text, other suffixes (`.svg`, `.png`, `.pdf`) through Graphviz's
+        `dot` program."""
+        from . import _native
+
+        return write_drawing(_native.Session(self.to_text()).template_dot(),
+                             filename)
+
+
+def write_drawing(dot: str, filename: str | os.PathLike | None) -> str | None:
+    """Returns `dot`, or writes it to `filename` (rendered by Graphviz for
+    suffixes other than .dot)."""
+    if filename is None:
+        return dot
+    path = os.fspath(filename)
+    suffix = os.path.splitext(path)[1].lstrip(".").lower() or "dot"
+    if suffix in ("dot", "gv"):
+        with open(path, "w") as f:
+            f.write(dot)
+        return None
+    import shutil
+    import subprocess
+
+    program = shutil.which("dot")
+    if program is None:
+        raise RuntimeError(f"drawing {path} needs Graphviz's `dot` program; "
+                           "write a .dot file instead")
+    subprocess.run([program, f"-T{suffix}", "-o", path], input=dot,
+                   text=True, check=True)
+    return None
+
 
 Model = Template

@@ -105,6 +105,19 @@ PYBIND11_MODULE(_native, m) {
            py::arg("text"), py::arg("name") = "template.txt",
            py::arg("is_ir") = false)
       .def("ir", &Session::templateIR, "the template as nlogic IR text")
+      .def("template_dot", &Session::templateDot,
+           "the template as a Graphviz digraph")
+      .def(
+          "network_dot",
+          [](Session &s, size_t sample) {
+            std::string error;
+            FailureOr<std::string> dot = s.networkDot(sample, error);
+            if (failed(dot))
+              throw NLogicError(error);
+            return *dot;
+          },
+          py::arg("sample") = 0,
+          "the ground network of one loaded sample as a Graphviz digraph")
       .def(
           "load",
           [](Session &s, const std::string &examples,

@@ -3,11 +3,14 @@
 // The mlir-translate of nlogic. `--import-neuralogic FILE` reads a template
 // in NeuraLogic's text format and prints the verified nlogic IR; errors
 // are reported as `file:line:col: error: ...` with exit code 1.
+// `--export-dot` draws the templates of an nlogic module as a Graphviz
+// digraph.
 //
 //===----------------------------------------------------------------------===//
 
 #include "nlogic/Frontend/NeuraLogic/Importer.h"
 #include "nlogic/InitAll.h"
+#include "nlogic/Target/TemplateToDot.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -39,6 +42,7 @@ static void registerImportNeuraLogic() {
 
 int main(int argc, char **argv) {
   registerImportNeuraLogic();
+  mlir::nlogic::registerExportTemplateDot();
   return failed(mlirTranslateMain(argc, argv, "nlogic translation driver")) ? 1
                                                                             : 0;
 }

@@ -48,6 +48,10 @@ public:
 
   /// The template as nlogic IR text.
   std::string templateIR();
+  /// The template drawn as a Graphviz digraph (relations and rules).
+  std::string templateDot();
+  /// The ground network of sample `sample` as a Graphviz digraph.
+  mlir::FailureOr<std::string> networkDot(size_t sample, std::string &error);
   const TemplateModel &model() const { return *templateModel; }
 
   /// Loads a dataset (NeuraLogic examples, and optionally queries; the
