@@ -3,7 +3,8 @@
 [dst...]]), optional `edge_attr`, and a graph label `y` (or node labels with
 `y_mask`). They become the facts `node_feature(i)`, `edge(u, v)` and the
 query `predict` (or `predict(i)`), the names PyNeuraLogic uses and the CLI's
-`.jsonl` loader reads."""
+`.jsonl` loader reads. Values are written fixed (`<...>`), as PyNeuraLogic
+writes them: it would learn `[...]` values of example facts."""
 
 from .dataset import Dataset
 from .language import R
@@ -74,7 +75,7 @@ class Data:
                 cls = max(range(len(w)), key=lambda k: w[k])
                 example.append(R.get(f"{edge_name}_{cls}")(int(u), int(v)))
             else:
-                example.append(R.get(edge_name)(int(u), int(v))[w])
+                example.append(R.get(edge_name)(int(u), int(v))[w].fixed())
         for i, features in enumerate(self.x):
             features = _plain(features)
             if one_hot_decode_features:
@@ -82,7 +83,7 @@ class Data:
                 cls = max(range(len(values)), key=lambda k: values[k])
                 example.append(R.get(f"{feature_name}_{cls}")(i))
             else:
-                example.append(R.get(feature_name)(i)[features])
+                example.append(R.get(feature_name)(i)[features].fixed())
         return query, example
 
 

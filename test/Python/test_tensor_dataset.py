@@ -24,9 +24,9 @@ def test_graphs_become_facts_and_queries():
              y=[0, 1], y_mask=[1], edge_attr=[0.25]),
     ])
     assert data.examples_text().splitlines() == [
-        "1.0 edge(0, 1), 1.0 edge(1, 2), [1.0, 0.0] node_feature(0), "
-        "[0.0, 1.0] node_feature(1), [1.0, 1.0] node_feature(2).",
-        "0.25 edge(0, 1), 0.5 node_feature(0), 2.0 node_feature(1).",
+        "<1.0> edge(0, 1), <1.0> edge(1, 2), <[1.0, 0.0]> node_feature(0), "
+        "<[0.0, 1.0]> node_feature(1), <[1.0, 1.0]> node_feature(2).",
+        "<0.25> edge(0, 1), <0.5> node_feature(0), <2.0> node_feature(1).",
     ]
     assert data.queries_text().splitlines() == ["1.0 predict.", "1.0 predict(1)."]
 
