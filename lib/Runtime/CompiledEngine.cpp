@@ -318,6 +318,7 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       offs.assign(graph->atoms.size(), -1);
       graphs.push_back(graph);
     }
+    size_t firstOfNet = placed.size();
     for (int a : net->order) {
       if (offs[a] >= 0)
         continue;
@@ -329,6 +330,25 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       offs[a] = next;
       next += relationSize(r);
       placed.push_back({graph, a});
+    }
+    // A softmax head is normalised over its whole group: members no query
+    // reaches get slots too (their inputs are in the order already).
+    for (size_t i = firstOfNet, end = placed.size(); i < end; ++i) {
+      int a = placed[i].second;
+      for (int gr : graph->atoms[a].groundRules) {
+        int k = graph->rules[gr].rule;
+        auto group = graph->groupOf.find({a, k});
+        if (model.rules[k].aggregation != Aggregation::softmax ||
+            group == graph->groupOf.end())
+          continue;
+        for (int m : graph->groups[group->second].members) {
+          if (offs[m] >= 0)
+            continue;
+          offs[m] = next;
+          next += relationSize(graph->atoms[m].relation);
+          placed.push_back({graph, m});
+        }
+      }
     }
   }
   if (next > INT32_MAX) {
