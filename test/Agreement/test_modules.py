@@ -85,11 +85,13 @@ def pyneuralogic_readable(text):
     return re.sub(r"leakyrelu\([^)]*\)", "leakyrelu", text)
 
 
-# GATv2's attention coefficients differ: its `softmax(agg_terms=[J])`
-# aggregation over scores h__score(I, J) normalises differently in
-# PyNeuraLogic 0.9.2 (measured on one node: 0.444 / 0.220 vs nlogic's
-# 0.392 / 0.314, with equal scores); open until the semantics of softmax
-# aggregation over a head variable are pinned down against PyNeuraLogic.
+# GATv2's attention coefficients differ: `h__attention(I, J) :- h__score(I,
+# J). [aggregation=softmax(agg_terms=[J])]` has J in its head. nlogic
+# normalises over the head atoms that differ only in J (the seed article's
+# attention weights, checked against PyTorch); PyNeuraLogic 0.9.2
+# normalises only the inputs of each head atom, here one (measured:
+# `a(I, J) :- s(I, J)` returns s unchanged), so its coefficients are not
+# normalised (0.444 / 0.220 vs nlogic's 0.392 / 0.314 on one node).
 KNOWN_DIFFERENCES = {"gatv2"}
 
 
