@@ -29,10 +29,12 @@ Where nlogic's importer cannot read a module's rules:
 - a parametrised activation (`activation=F.leaky_relu(0.2)`) cannot be a
   relation setting: building the rules raises ValueError.
 
-Files: `base` (Module), `dense` (Linear, MLP), `pooling`, `positional`,
+Files: `base` (Module, with the constructor and output-setting helpers
+every module uses), `dense` (Linear, MLP), `pooling`, `positional`,
 `recurrent` (RNN, LSTM, GRU and their cells, RvNN), `attention`
 (Attention, MultiheadAttention), `transformer`, `gnn` (one-hop
-convolutions), `propagation` (SGConv, TAGConv, APPNPConv),
+convolutions), `propagation` (SGConv, TAGConv, APPNPConv), `conv` (the
+graph convolutions' shared bases, `Conv` and `NormalizedConv`),
 `normalization` (their shared self-loop and degree rules), `meta`
 (MetaConv, MAGNN), `module` (PyNeuraLogic's import path).
 """

@@ -10,7 +10,7 @@ import math
 
 from ..functions import Aggregation, Combination, Transformation
 from ..language import R
-from .base import Module
+from .base import Module, terms
 
 __all__ = ["Attention", "MultiheadAttention"]
 
@@ -39,19 +39,13 @@ class Attention(Module):
         mask_name: str | None = None,
         arity: int = 1,
     ):
-        self.embed_dim = embed_dim
-        self.output_name = output_name
-        self.query_name = query_name
-        self.key_name = key_name
-        self.value_name = value_name
-        self.mask_name = mask_name
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
-        terms = [f"X{i}" for i in range(self.arity - 1)]
-        k_terms = [*terms, "Y"]
-        h_terms = [*terms, "X", "Y"]
-        q_terms = [*terms, "X"]
+        shared = terms(self.arity - 1)
+        k_terms = [*shared, "Y"]
+        h_terms = [*shared, "X", "Y"]
+        q_terms = [*shared, "X"]
 
         d_k = 1 / math.sqrt(self.embed_dim)
         dk_rel = R.get(f"{self.output_name}__dk")
@@ -109,45 +103,40 @@ class MultiheadAttention(Module):
         self.arity = arity
 
     def __call__(self):
-        terms = [f"X{i}" for i in range(self.arity)]
+        variables = terms(self.arity)
         dim = self.embed_dim
-
-        q_weight = f"{self.output_name}_qw"
-        k_weight = f"{self.output_name}_kw"
-        v_weight = f"{self.output_name}_vw"
-
-        q_proj_name = f"{self.output_name}__qproj"
-        k_proj_name = f"{self.output_name}__kproj"
-        v_proj_name = f"{self.output_name}__vproj"
-        q_proj = R.get(q_proj_name)
-        k_proj = R.get(k_proj_name)
-        v_proj = R.get(v_proj_name)
         output_rel = R.get(self.output_name)
         attention_name = f"{self.output_name}__attention"
 
+        # (projection, input, weight, input size) in PyNeuraLogic's order: queries, values, keys
+        inputs = (("q", self.queries, dim), ("v", self.values, self.vdim), ("k", self.keys, self.kdim))
+        projections = [
+            (f"{self.output_name}__{kind}proj", source, f"{self.output_name}_{kind}w", size)
+            for kind, source, size in inputs
+        ]
+        q_proj_name, v_proj_name, k_proj_name = (projection[0] for projection in projections)
         attention = Attention(
             dim // self.num_heads, attention_name, q_proj_name, k_proj_name, v_proj_name, self.mask_name, self.arity
         )
 
-        if self.num_heads != 1:
-            size = self.embed_dim / self.num_heads
-            attention.arity += 1  # the head index
-
-            attention_concat = []
-            multihead_rules = []
-            for i in range(self.num_heads):
-                meta = [Transformation.SLICE(rows=(i * size, (i + 1) * size))]
-                multihead_rules.append((q_proj(i, *terms) <= R.get(self.queries)(terms)[q_weight:dim, dim]) | meta)
-                multihead_rules.append((v_proj(i, *terms) <= R.get(self.values)(terms)[v_weight:dim, self.vdim]) | meta)
-                multihead_rules.append((k_proj(i, *terms) <= R.get(self.keys)(terms)[k_weight:dim, self.kdim]) | meta)
-                attention_concat.append(R.get(attention_name)(i, *terms))
-            multihead_rules.append((output_rel(terms)[dim, dim] <= attention_concat) | [Combination.CONCAT])
-        else:
+        if self.num_heads == 1:
             multihead_rules = [
-                q_proj(terms)[q_weight:dim, dim] <= R.get(self.queries)(terms),
-                v_proj(terms)[v_weight:dim, self.vdim] <= R.get(self.values)(terms),
-                k_proj(terms)[k_weight:dim, self.kdim] <= R.get(self.keys)(terms),
-                output_rel(terms)[dim, dim] <= R.get(attention_name)(terms),
+                R.get(proj)(variables)[weight:dim, in_size] <= R.get(source)(variables)
+                for proj, source, weight, in_size in projections
             ]
+            multihead_rules.append(output_rel(variables)[dim, dim] <= R.get(attention_name)(variables))
+            return [*attention(), *multihead_rules]
 
+        size = self.embed_dim / self.num_heads
+        attention.arity += 1  # the head index
+        attention_concat = []
+        multihead_rules = []
+        for i in range(self.num_heads):
+            meta = [Transformation.SLICE(rows=(i * size, (i + 1) * size))]
+            multihead_rules.extend(
+                (R.get(proj)(i, *variables) <= R.get(source)(variables)[weight:dim, in_size]) | meta
+                for proj, source, weight, in_size in projections
+            )
+            attention_concat.append(R.get(attention_name)(i, *variables))
+        multihead_rules.append((output_rel(variables)[dim, dim] <= attention_concat) | [Combination.CONCAT])
         return [*attention(), *multihead_rules]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from ..functions import Transformation, TransformationFunction
 from ..language import R
 from ..metadata import Metadata
-from .base import Module
+from .base import Module, terms
 
 __all__ = ["Linear", "MLP"]
 
@@ -28,19 +28,13 @@ class Linear(Module):
         activation: TransformationFunction = Transformation.IDENTITY,
         arity: int = 1,
     ):
-        self.output_name = output_name
-        self.input_name = input_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.activation = activation
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
-        terms = [f"X{i}" for i in range(self.arity)]
-        head = R.get(self.output_name)(terms)[self.out_channels, self.in_channels]
+        variables = terms(self.arity)
         return [
-            head <= R.get(self.input_name)(terms),
-            R.get(self.output_name) / len(terms) | Metadata(transformation=self.activation),
+            R.get(self.output_name)(variables)[self._weight] <= R.get(self.input_name)(variables),
+            self._output_setting(len(variables)),
         ]
 
 
@@ -69,16 +63,12 @@ class MLP(Module):
         activation: TransformationFunction | list[TransformationFunction] = Transformation.RELU,
         arity: int = 1,
     ):
-        self.output_name = output_name
-        self.input_name = input_name
-        self.units = units
-        self.activation = activation
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
         if len(self.units) < 2:
             raise ValueError(f"MLP needs at least two sizes (input and output), got {self.units}")
-        terms = [f"X{i}" for i in range(self.arity)]
+        variables = terms(self.arity)
         iters = len(self.units) - 1
 
         if isinstance(self.activation, Sequence):
@@ -95,8 +85,8 @@ class MLP(Module):
             last = index == starts[-1]
             head_predicate = R.get(self.output_name if last else f"{self.output_name}__mlp{index // 2}")
 
-            body_literal = prev_layer(terms)[out_channels, in_channels]
-            head_literal = head_predicate(terms)
+            body_literal = prev_layer(variables)[out_channels, in_channels]
+            head_literal = head_predicate(variables)
             if index + 2 < len(self.units):
                 head_literal = head_literal[self.units[index + 2], self.units[index + 1]]
 

@@ -20,8 +20,9 @@ from ..functions import (
 from ..language import R, V
 from ..metadata import Metadata
 from .base import Module
+from .conv import Conv, NormalizedConv, typed_edges
 from .dense import MLP
-from .normalization import degree_rules, self_loop_rules
+from .normalization import normalized_edges
 
 __all__ = [
     "GCNConv",
@@ -35,7 +36,42 @@ __all__ = [
 ]
 
 
-class GCNConv(Module):
+def _learnable(literal, learnable: bool):
+    """`literal`, its weight fixed unless `learnable`."""
+    return literal if learnable else literal.fixed()
+
+
+def _edge(prefix: str, edge_name: str, channels: int, edge_dim: int | None, project: bool) -> tuple[list, object]:
+    """`(rules, edge)`: `<edge>`, or when `project` its projection to
+    `channels`, `{channels, edge_dim} <prefix>_edge_proj(I, J) :- <edge>(I, J).`"""
+    if not project:
+        return [], R.get(edge_name)
+    edge = R.get(f"{prefix}_edge_proj")
+    return [edge(V.I, V.J)[channels, edge_dim] <= R.get(edge_name)(V.I, V.J)], edge
+
+
+def _messages(prefix: str, x_j, edge, x_i, aggregated_with=(), aggregation=None) -> list:
+    """The messages `relu(x_j + e_ji)` of GINE and GEN, aggregated over j
+    (`aggregation`, default sum, with the literals `aggregated_with`), plus
+    `x_i`:
+
+        <prefix>_feat_sum(I, J) :- x_j, <edge>(J, I). [transformation=relu, combination=sum]
+        <prefix>_feat_agg(I) :- <prefix>_feat_sum(I, J), ... [aggregation=sum]
+        <prefix>_out(I) :- x_i, <prefix>_feat_agg(I). [combination=sum]
+    """
+    feat_sum = R.get(f"{prefix}_feat_sum")
+    feat_agg = R.get(f"{prefix}_feat_agg")
+    if aggregation is None:
+        aggregation = Metadata(aggregation=Aggregation.SUM)
+    return [
+        (feat_sum(V.I, V.J) <= (x_j, edge(V.J, V.I)))
+        | Metadata(transformation=Transformation.RELU, combination=Combination.SUM),
+        (feat_agg(V.I) <= (feat_sum(V.I, V.J), *aggregated_with)) | aggregation,
+        (R.get(f"{prefix}_out")(V.I) <= (x_i, feat_agg(V.I))) | Metadata(combination=Combination.SUM),
+    ]
+
+
+class GCNConv(NormalizedConv):
     """GCN (Kipf & Welling): `x'_i = act(sum_j norm_ij e_ji W x_j)` over
     the edges into i (and a self-loop), `norm_ij = 1/sqrt(deg_i deg_j)`:
 
@@ -61,43 +97,18 @@ class GCNConv(Module):
         add_self_loops: bool | None = None,
         normalize: bool = True,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.aggregation = aggregation
-        self.activation = activation
-        self.normalize = normalize
-        self.add_self_loops = normalize if add_self_loops is None else add_self_loops
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I)[self.out_channels, self.in_channels]
-        metadata = Metadata(aggregation=self.aggregation, combination=Combination.PRODUCT)
-        feature = R.get(self.feature_name)
-        edge = R.get(self.edge_name)
-        body = [feature(V.J), edge(V.J, V.I)]
-
-        self_loops = []
-        if self.add_self_loops:
-            self_loops = self_loop_rules(self.output_name, self.edge_name)
-            edge = R.get(f"{self.output_name}__edge")
-
-        normalization = []
-        if self.normalize:
-            edge_count = R.get(f"{self.output_name}__edge_count")
-            body = [feature(V.J), edge(V.J, V.I), Transformation.SQRT(edge_count(V.J, V.I))]
-            normalization = degree_rules(self.output_name, edge)
-
-        return [
-            *self_loops,
-            *normalization,
-            (head <= body) | metadata,
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
-        ]
+        rules, edge = self._edges()
+        if not self.normalize:
+            edge = R.get(self.edge_name)  # as PyNeuraLogic: `<edge>` even with self-loops
+        body = [self._feature(V.J), *self._hop(edge, V.J, V.I)]
+        head = self._output(weighted=True)
+        return [*rules, (head <= body) | self._aggregated(combination=Combination.PRODUCT), self._output_setting()]
 
 
-class SAGEConv(Module):
+class SAGEConv(Conv):
     """GraphSAGE: `x'_i = act(W_1 x_i + agg_j W_2 x_j)`, W_1 and W_2 head
     weights of two rules with the same head (the edge hidden: it only
     selects the neighbours):
@@ -117,25 +128,19 @@ class SAGEConv(Module):
         activation: TransformationFunction = Transformation.IDENTITY,
         aggregation: AggregationFunction = Aggregation.AVG,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.aggregation = aggregation
-        self.activation = activation
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I)[self.out_channels, self.in_channels]
-        metadata = Metadata(aggregation=self.aggregation)
+        head = self._output(weighted=True)
+        metadata = self._aggregated()
         return [
-            (head <= (R.get(self.feature_name)(V.J), R.hidden.get(self.edge_name)(V.J, V.I))) | metadata,
-            (head <= R.get(self.feature_name)(V.I)) | metadata,
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
+            self._neighbours(head, metadata),
+            (head <= self._feature(V.I)) | metadata,
+            self._output_setting(),
         ]
 
 
-class GINConv(Module):
+class GINConv(Conv):
     """GIN, as PyNeuraLogic writes it: the neighbours aggregated under W,
     plus the node's own features (`embed__<output>`) under W W_e:
 
@@ -155,23 +160,17 @@ class GINConv(Module):
         activation: TransformationFunction = Transformation.IDENTITY,
         aggregation: AggregationFunction = Aggregation.SUM,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.aggregation = aggregation
-        self.activation = activation
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I)[self.out_channels, self.in_channels]
+        head = self._output(weighted=True)
         embed = R.get(f"embed__{self.output_name}")
-        metadata = Metadata(aggregation=self.aggregation)
+        metadata = self._aggregated()
         return [
-            (head <= (R.get(self.feature_name)(V.J), R.hidden.get(self.edge_name)(V.J, V.I))) | metadata,
-            (embed(V.I) <= R.get(self.feature_name)(V.I)) | metadata,
+            self._neighbours(head, metadata),
+            (embed(V.I) <= self._feature(V.I)) | metadata,
             (head <= embed(V.I)[self.in_channels, self.in_channels]) | Metadata(transformation=self.activation),
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
+            self._output_setting(),
         ]
 
 
@@ -198,41 +197,21 @@ class GINEConv(Module):
         train_eps: bool = False,
         edge_dim: int | None = None,
     ):
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.nn_name = nn_name
-        self.eps = eps
-        self.train_eps = train_eps
-        self.in_channels = in_channels
-        self.edge_dim = edge_dim
+        self._keep(locals())
 
     def __call__(self):
-        feat_sum = R.get(f"{self.nn_name}__gine_feat_sum")
-        feat_agg = R.get(f"{self.nn_name}__gine_feat_agg")
-        out = R.get(f"{self.nn_name}__gine_out")
+        prefix = f"{self.nn_name}__gine"
         x = R.get(self.feature_name)
-        e = R.get(self.edge_name)
-
-        x_eps = x(V.I)[self.eps + 1]
-        if not self.train_eps:
-            x_eps = x_eps.fixed()
-
-        e_proj = []
-        if self.edge_dim is not None:
-            e = R.get(f"{self.nn_name}__gine_edge_proj")
-            e_proj = [e(V.I, V.J)[self.in_channels, self.edge_dim] <= R.get(self.edge_name)(V.I, V.J)]
-
+        projection, edge = _edge(prefix, self.edge_name, self.in_channels, self.edge_dim, self.edge_dim is not None)
+        x_eps = _learnable(x(V.I)[self.eps + 1], self.train_eps)
         return [
-            *e_proj,
-            (feat_sum(V.I, V.J) <= (x(V.J), e(V.J, V.I)))
-            | Metadata(transformation=Transformation.RELU, combination=Combination.SUM),
-            (feat_agg(V.I) <= feat_sum(V.I, V.J)) | Metadata(aggregation=Aggregation.SUM),
-            (out(V.I) <= (x_eps, feat_agg(V.I))) | Metadata(combination=Combination.SUM),
-            R.get(self.nn_name)(V.I) <= out(V.I),
+            *projection,
+            *_messages(prefix, x(V.J), edge, x_eps),
+            R.get(self.nn_name)(V.I) <= R.get(f"{prefix}_out")(V.I),
         ]
 
 
-class GATv2Conv(Module):
+class GATv2Conv(Conv):
     """GATv2: a score per edge, `a . leakyrelu(W_l x_i + W_r x_j)`,
     normalized by a softmax over the neighbours j of i, weighing `W_r x_j`:
 
@@ -262,31 +241,16 @@ class GATv2Conv(Module):
         add_self_loops: bool = True,
         negative_slope: float = 0.2,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.share_weights = share_weights
-        self.activation = activation
-        self.add_self_loops = add_self_loops
-        self.negative_slope = negative_slope
+        self._keep(locals())
 
     def __call__(self):
         w1 = f"{self.output_name}__right"
         w2 = w1 if self.share_weights else f"{self.output_name}__left"
+        feature = R.get(self.feature_name)
 
         score = R.get(f"{self.output_name}__score")
         attention = R.get(f"{self.output_name}__attention")
-        head = R.get(self.output_name)
-        feature = R.get(self.feature_name)
-
-        self_loops = []
-        if self.add_self_loops:
-            self_loops = self_loop_rules(self.output_name, self.edge_name)
-            edge = R.hidden.get(f"{self.output_name}__edge")
-        else:
-            edge = R.hidden.get(self.edge_name)
+        self_loops, edge = normalized_edges(self.output_name, self.edge_name, self.add_self_loops, False, hidden=True)
 
         return [
             *self_loops,
@@ -302,7 +266,7 @@ class GATv2Conv(Module):
             (attention(V.I, V.J) <= score(V.I, V.J)[f"{self.output_name}__att" : 1, self.out_channels])
             | Metadata(aggregation=Aggregation.SOFTMAX(agg_terms=["J"]), transformation=Transformation.IDENTITY),
             (
-                head(V.I)
+                self._output()
                 <= (
                     attention(V.I, V.J),
                     feature(V.J)[w1 : self.out_channels, self.in_channels],
@@ -310,11 +274,11 @@ class GATv2Conv(Module):
                 )
             )
             | Metadata(aggregation=Aggregation.SUM, combination=Combination.PRODUCT),
-            head / 1 | Metadata(transformation=self.activation),
+            self._output_setting(),
         ]
 
 
-class RGCNConv(Module):
+class RGCNConv(Conv):
     """R-GCN: `x'_i = act(W_0 x_i + sum_r agg_{j in N_r(i)} W_r x_j)`, one
     rule per relation r (the edge `*<edge>(J, r, I)`, or the relation
     `r(J, I)` itself when `edge_name` is None), the weights on the body
@@ -336,33 +300,21 @@ class RGCNConv(Module):
         activation: TransformationFunction = Transformation.IDENTITY,
         aggregation: AggregationFunction = Aggregation.AVG,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.relations = relations
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.aggregation = aggregation
-        self.activation = activation
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I)
-        metadata = Metadata(aggregation=self.aggregation)
-        feature = R.get(self.feature_name)(V.J)[self.out_channels, self.in_channels]
-
-        if self.edge_name is not None:
-            edges = [R.hidden.get(self.edge_name)(V.J, relation, V.I) for relation in self.relations]
-        else:
-            edges = [R.get(relation)(V.J, V.I) for relation in self.relations]
-
+        head = self._output()
+        metadata = self._aggregated()
+        neighbour = self._feature(V.J, weighted=True)
+        edges = typed_edges(self.edge_name, self.relations, hidden=True)
         return [
-            (head <= R.get(self.feature_name)(V.I)[self.out_channels, self.in_channels]) | metadata,
-            *[(head <= (feature, edge)) | metadata for edge in edges],
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
+            (head <= self._feature(V.I, weighted=True)) | metadata,
+            *[(head <= (neighbour, edge)) | metadata for edge in edges],
+            self._output_setting(),
         ]
 
 
-class ResGatedGraphConv(Module):
+class ResGatedGraphConv(Conv):
     """Residual gated graph convolution:
     `x'_i = act(W x_i + agg_j eta_ij * W x_j)`,
     `eta_ij = gating_act(W x_i + W x_j)` (`<output>__gate`); every W is a
@@ -387,31 +339,22 @@ class ResGatedGraphConv(Module):
         activation: TransformationFunction = Transformation.IDENTITY,
         aggregation: AggregationFunction = Aggregation.SUM,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.aggregation = aggregation
-        self.activation = activation
-        self.gating_activation = gating_activation
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I)
-        feature = R.get(self.feature_name)
+        head = self._output()
         gate = R.get(f"{self.output_name}__gate")
-        w = self.out_channels, self.in_channels
-        prod_metadata = Metadata(combination=Combination.ELPRODUCT, aggregation=self.aggregation)
+        gated_neighbour = (gate(V.I, V.J), self._feature(V.J, weighted=True), R.get(self.edge_name)(V.J, V.I))
         return [
-            gate(V.I, V.J) <= (feature(V.I)[w], feature(V.J)[w]),
+            gate(V.I, V.J) <= (self._feature(V.I, weighted=True), self._feature(V.J, weighted=True)),
             gate / 2 | Metadata(transformation=self.gating_activation),
-            head <= feature(V.I)[w],
-            (head <= (gate(V.I, V.J), feature(V.J)[w], R.get(self.edge_name)(V.J, V.I))) | prod_metadata,
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
+            head <= self._feature(V.I, weighted=True),
+            (head <= gated_neighbour) | self._aggregated(combination=Combination.ELPRODUCT),
+            self._output_setting(),
         ]
 
 
-class GENConv(Module):
+class GENConv(Conv):
     """GENConv (DeeperGCN), as PyNeuraLogic writes it: messages
     `relu(x_j + e_ji)` (`<output>__gen_feat_sum`), aggregated with `eps`
     added (`<output>__gen_feat_agg`, `aggregation` default softmax), plus
@@ -438,53 +381,25 @@ class GENConv(Module):
         train_eps: bool = False,
         edge_dim: int | None = None,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.aggregation = aggregation
-        self.num_layers = num_layers
-        self.expansion = expansion
-        self.eps = eps
-        self.train_eps = train_eps
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.edge_dim = edge_dim
+        self._keep(locals())
 
     def __call__(self):
-        feat_sum = R.get(f"{self.output_name}__gen_feat_sum")
-        feat_agg = R.get(f"{self.output_name}__gen_feat_agg")
-        out = R.get(f"{self.output_name}__gen_out")
-        x = R.get(self.feature_name)
-        e = R.get(self.edge_name)
-
+        prefix = f"{self.output_name}__gen"
         eps = R.get(f"{self.output_name}__eps")
-        v_eps = eps[self.eps]
-        if not self.train_eps:
-            v_eps = v_eps.fixed()
-
-        e_proj = []
-        if self.edge_dim is not None and self.out_channels != self.edge_dim:
-            e = R.get(f"{self.output_name}__gen_edge_proj")
-            e_proj = [e(V.I, V.J)[self.out_channels, self.edge_dim] <= R.get(self.edge_name)(V.I, V.J)]
+        project = self.edge_dim is not None and self.out_channels != self.edge_dim
+        projection, edge = _edge(prefix, self.edge_name, self.out_channels, self.edge_dim, project)
 
         channels = [self.out_channels]
         channels.extend(self.out_channels * self.expansion for _ in range(self.num_layers - 1))
         channels.append(self.out_channels)
-        mlp = MLP(channels, self.output_name, f"{self.output_name}__gen_out", Transformation.IDENTITY)
+        mlp = MLP(channels, self.output_name, f"{prefix}_out", Transformation.IDENTITY)
 
-        j_feat = x(V.J)
-        i_feat = x(V.I)
-        if self.in_channels != self.out_channels:
-            j_feat = x(V.J)[self.out_channels, self.in_channels]
-            i_feat = x(V.I)[self.out_channels, self.in_channels]
-
+        weighted = self.in_channels != self.out_channels  # project the features to out_channels
+        x_j, x_i = self._feature(V.J, weighted), self._feature(V.I, weighted)
+        aggregation = Metadata(aggregation=self.aggregation, combination=Combination.SUM)
         return [
-            v_eps,
-            *e_proj,
-            (feat_sum(V.I, V.J) <= (j_feat, e(V.J, V.I)))
-            | Metadata(transformation=Transformation.RELU, combination=Combination.SUM),
-            (feat_agg(V.I) <= (feat_sum(V.I, V.J), eps))
-            | Metadata(aggregation=self.aggregation, combination=Combination.SUM),
-            (out(V.I) <= (i_feat, feat_agg(V.I))) | Metadata(combination=Combination.SUM),
+            _learnable(eps[self.eps], self.train_eps),
+            *projection,
+            *_messages(prefix, x_j, edge, x_i, (eps,), aggregation),
             *mlp(),
         ]

@@ -5,11 +5,12 @@ from ..functions import Aggregation, AggregationFunction, Transformation, Transf
 from ..language import R, V
 from ..metadata import Metadata
 from .base import Module
+from .conv import Conv, typed_edges
 
 __all__ = ["MetaConv", "MAGNNMean", "MAGNNLinear"]
 
 
-class MetaConv(Module):
+class MetaConv(Conv):
     """Metagraph convolution (Meta-GNN):
     `x'_i = act(W_0 x_i + agg_r sum_{j in N_r(i)} W_r x_j)`, per role r the
     relation `<output>__roles(I, r)` (from `<role>(J, r, I)`, or `r(J, I)`
@@ -32,33 +33,19 @@ class MetaConv(Module):
         activation: TransformationFunction = Transformation.SIGMOID,
         aggregation: AggregationFunction = Aggregation.AVG,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.role_name = role_name
-        self.roles = roles
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.aggregation = aggregation
-        self.activation = activation
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I)
+        head = self._output()
         role_head = R.get(f"{self.output_name}__roles")
-        metadata = Metadata(aggregation=self.aggregation)
-        feature = R.get(self.feature_name)(V.J)[self.out_channels, self.in_channels]
-
-        if self.role_name is not None:
-            role_rules = [
-                role_head(V.I, role) <= (feature, R.get(self.role_name)(V.J, role, V.I)) for role in self.roles
-            ]
-        else:
-            role_rules = [role_head(V.I, role) <= (feature, R.get(role)(V.J, V.I)) for role in self.roles]
-
+        metadata = self._aggregated()
+        neighbour = self._feature(V.J, weighted=True)
+        roles = zip(self.roles, typed_edges(self.role_name, self.roles, hidden=False))
         return [
             (head <= role_head(V.I, V.R)) | metadata,
-            (head <= R.get(self.feature_name)(V.I)[self.out_channels, self.in_channels]) | metadata,
-            *role_rules,
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
+            (head <= self._feature(V.I, weighted=True)) | metadata,
+            *[role_head(V.I, role) <= (neighbour, edge) for role, edge in roles],
+            self._output_setting(),
         ]
 
 
@@ -86,13 +73,7 @@ class MAGNNMean(Module):
         activation: TransformationFunction = Transformation.SIGMOID,
         aggregation: AggregationFunction = Aggregation.SUM,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.relation_name = relation_name
-        self.type_name = type_name
-        self.meta_paths = meta_paths
-        self.aggregation = aggregation
-        self.activation = activation
+        self._keep(locals())
 
     def _head(self):
         return R.get(self.output_name)(V.V0)
@@ -115,7 +96,7 @@ class MAGNNMean(Module):
 
         return [
             (self._head() <= body) | Metadata(duplicate_grounding=True),
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
+            self._output_setting(),
         ]
 
 
@@ -135,9 +116,7 @@ class MAGNNLinear(MAGNNMean):
         activation: TransformationFunction = Transformation.SIGMOID,
         aggregation: AggregationFunction = Aggregation.SUM,
     ):
-        super().__init__(output_name, feature_name, relation_name, type_name, meta_paths, activation, aggregation)
-        self.in_channels = in_channels
-        self.out_channels = out_channels
+        self._keep(locals())
 
     def _head(self):
-        return R.get(self.output_name)(V.V0)[self.out_channels, self.in_channels]
+        return R.get(self.output_name)(V.V0)[self._weight]

@@ -1,12 +1,13 @@
 """The rules GCN-style modules share (PyNeuraLogic 0.9.2 writes them inline
 in `gnn/{gcn,sg,appnp}.py`): self-loops and the symmetric degree
-normalization D^-1/2 A D^-1/2 of PyG's `gcn_norm`."""
+normalization D^-1/2 A D^-1/2 of PyG's `gcn_norm`, and the edges a
+module reads with them (`normalized_edges`, `hop`)."""
 
 from ..functions import Aggregation, Combination, Transformation
 from ..language import R, V
 from ..metadata import Metadata
 
-__all__ = ["self_loop_rules", "degree_rules"]
+__all__ = ["self_loop_rules", "degree_rules", "normalized_edges", "hop"]
 
 
 def self_loop_rules(output_name: str, edge_name: str) -> list:
@@ -45,3 +46,30 @@ def degree_rules(output_name: str, edge) -> list:
         (edge_count(V.I, V.J) <= edge(V.X, V.I)) | count_metadata,
         edge_count / 2 | Metadata(combination=Combination.PRODUCT, transformation=Transformation.INVERSE),
     ]
+
+
+def normalized_edges(
+    output_name: str, edge_name: str, add_self_loops: bool, normalize: bool, hidden: bool = False
+) -> tuple[list, object]:
+    """`(rules, edge)`: the `self_loop_rules` (when `add_self_loops`) and
+    then the `degree_rules` (when `normalize`), and the edge relation to
+    read: `<output>__edge` with self-loops, else `<edge>` (`*`-hidden when
+    `hidden`)."""
+    get = R.hidden.get if hidden else R.get
+    rules = []
+    edge = get(edge_name)
+    if add_self_loops:
+        rules = self_loop_rules(output_name, edge_name)
+        edge = get(f"{output_name}__edge")
+    if normalize:
+        rules = [*rules, *degree_rules(output_name, edge)]
+    return rules, edge
+
+
+def hop(output_name: str, edge, far, near, normalize: bool) -> list:
+    """One edge from `far` to `near`: `<edge>(far, near)`, and when
+    normalizing `sqrt(<output>__edge_count(far, near))`."""
+    body = [edge(far, near)]
+    if normalize:
+        body.append(Transformation.SQRT(R.get(f"{output_name}__edge_count")(far, near)))
+    return body

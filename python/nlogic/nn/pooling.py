@@ -4,7 +4,7 @@
 from ..functions import Aggregation, AggregationFunction
 from ..language import R
 from ..metadata import Metadata
-from .base import Module
+from .base import Module, terms
 
 __all__ = ["Pooling", "MaxPooling", "AvgPooling", "SumPooling"]
 
@@ -16,14 +16,11 @@ class Pooling(Module):
     """
 
     def __init__(self, output_name: str, input_name: str, aggregation: AggregationFunction, input_arity: int = 1):
-        self.output_name = output_name
-        self.input_name = input_name
-        self.input_arity = input_arity
-        self.aggregation = aggregation
+        self._keep(locals())
 
     def __call__(self):
-        terms = [f"X{i}" for i in range(self.input_arity)]
-        return [(R.get(self.output_name) <= R.get(self.input_name)(terms)) | Metadata(aggregation=self.aggregation)]
+        body = R.get(self.input_name)(terms(self.input_arity))
+        return [(R.get(self.output_name) <= body) | Metadata(aggregation=self.aggregation)]
 
 
 class MaxPooling(Pooling):

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..functions import Combination
 from ..language import R
-from .base import Module
+from .base import Module, terms
 
 __all__ = ["PositionalEncoding"]
 
@@ -33,16 +33,11 @@ class PositionalEncoding(Module):
         arity: int = 1,
         learnable: bool = False,
     ):
-        self.embed_dim = embed_dim
-        self.max_len = max_len
-        self.output_name = output_name
-        self.input_name = input_name
-        self.arity = arity
-        self.learnable = learnable
+        self._keep(locals())
 
     def __call__(self):
-        terms = [f"X{i}" for i in range(self.arity - 1)]
-        all_terms = [f"X{i}" for i in range(self.arity)]
+        fact_terms = terms(self.arity - 1)
+        all_terms = terms(self.arity)
 
         # The same numpy expressions as PyNeuraLogic's, for the same digits.
         position = np.arange(0, self.max_len).reshape((self.max_len, 1))
@@ -57,8 +52,8 @@ class PositionalEncoding(Module):
         in_rel = R.get(self.input_name)
 
         if self.learnable:
-            rules = [pe_rel(*terms, i)[row] for i, row in enumerate(pe)]
+            rules = [pe_rel(*fact_terms, i)[row] for i, row in enumerate(pe)]
         else:
-            rules = [pe_rel(*terms, i)[row].fixed() for i, row in enumerate(pe)]
+            rules = [pe_rel(*fact_terms, i)[row].fixed() for i, row in enumerate(pe)]
         rules.append((out_rel(all_terms) <= (pe_rel(all_terms), in_rel(all_terms))) | [Combination.SUM])
         return rules

@@ -11,25 +11,21 @@ by default) they import.
 
 from ..functions import Aggregation, AggregationFunction, Combination, Transformation, TransformationFunction
 from ..language import R, V
-from ..metadata import Metadata
-from .base import Module
-from .normalization import degree_rules, self_loop_rules
+from .conv import NormalizedConv
 
 __all__ = ["SGConv", "TAGConv", "APPNPConv"]
 
 
-def _walk(feature, edge, edge_count, hops: int, normalize: bool) -> list:
+def _walk(conv: NormalizedConv, edge, hops: int) -> list:
     """`<feature>(I<hops>)` and the edges I<hops> -> ... -> I0, each with
     `sqrt(<edge_count>)` when normalizing."""
-    body = [feature(f"I{hops}")]
+    body = [conv._feature(f"I{hops}")]
     for near, far in zip(range(hops), range(1, hops + 1)):
-        body.append(edge(f"I{far}", f"I{near}"))
-        if normalize:
-            body.append(Transformation.SQRT(edge_count(f"I{far}", f"I{near}")))
+        body.extend(conv._hop(edge, f"I{far}", f"I{near}"))
     return body
 
 
-class SGConv(Module):
+class SGConv(NormalizedConv):
     """SGC: `X' = act((D^-1/2 A D^-1/2)^k X W)`, one rule walking k edges
     (with self-loops by default), the head weight W:
 
@@ -54,39 +50,16 @@ class SGConv(Module):
         add_self_loops: bool | None = None,
         normalize: bool = True,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.k = k
-        self.aggregation = aggregation
-        self.activation = activation
-        self.normalize = normalize
-        self.add_self_loops = normalize if add_self_loops is None else add_self_loops
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I0)[self.out_channels, self.in_channels]
-        metadata = Metadata(aggregation=self.aggregation, combination=Combination.PRODUCT, duplicate_grounding=True)
-        edge = R.get(self.edge_name)
-        edge_count = R.get(f"{self.output_name}__edge_count")
-
-        self_loops = []
-        if self.add_self_loops:
-            self_loops = self_loop_rules(self.output_name, self.edge_name)
-            edge = R.get(f"{self.output_name}__edge")
-        normalization = degree_rules(self.output_name, edge) if self.normalize else []
-
-        body = _walk(R.get(self.feature_name), edge, edge_count, self.k, self.normalize)
-        return [
-            *self_loops,
-            *normalization,
-            (head <= body) | metadata,
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
-        ]
+        rules, edge = self._edges()
+        head = self._output(V.I0, weighted=True)
+        metadata = self._aggregated(combination=Combination.PRODUCT, duplicate_grounding=True)
+        return [*rules, (head <= _walk(self, edge, self.k)) | metadata, self._output_setting()]
 
 
-class TAGConv(Module):
+class TAGConv(NormalizedConv):
     """TAGCN: `X' = act(sum_{h=0..k} (D^-1/2 A D^-1/2)^h X W_h)`, one rule
     per hop count h with its own head weight W_h (no self-loops):
 
@@ -108,37 +81,18 @@ class TAGConv(Module):
         aggregation: AggregationFunction = Aggregation.SUM,
         normalize: bool = True,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.k = k
-        self.activation = activation
-        self.aggregation = aggregation
-        self.normalize = normalize
+        self._keep(locals())
 
     def __call__(self):
-        metadata = Metadata(aggregation=self.aggregation, combination=Combination.PRODUCT)
-        head = R.get(self.output_name)
-        feature = R.get(self.feature_name)
-        edge = R.get(self.edge_name)
-        edge_count = R.get(f"{self.output_name}__edge_count")
-
-        normalization = degree_rules(self.output_name, edge) if self.normalize else []
+        rules, edge = self._edges(add_self_loops=False)
+        metadata = self._aggregated(combination=Combination.PRODUCT)
         hop_rules = [
-            (head(V.I0)[self.out_channels, self.in_channels] <= _walk(feature, edge, edge_count, i, self.normalize))
-            | metadata
-            for i in range(self.k + 1)
+            (self._output(V.I0, weighted=True) <= _walk(self, edge, i)) | metadata for i in range(self.k + 1)
         ]
-        return [
-            *normalization,
-            *hop_rules,
-            head / 1 | Metadata(transformation=self.activation),
-        ]
+        return [*rules, *hop_rules, self._output_setting()]
 
 
-class APPNPConv(Module):
+class APPNPConv(NormalizedConv):
     """APPNP: `x^0 = x`, `x^k_i = alpha x_i + (1 - alpha) sum_j norm_ij x^{k-1}_j`,
     `x' = act(x^K)`; iterate k < K is `<output>__<k>`, the last `<output>`,
     alpha and 1 - alpha fixed body weights:
@@ -164,49 +118,21 @@ class APPNPConv(Module):
         add_self_loops: bool | None = None,
         normalize: bool = True,
     ):
-        self.output_name = output_name
-        self.feature_name = feature_name
-        self.edge_name = edge_name
-        self.alpha = alpha
-        self.k = k
-        self.aggregation = aggregation
-        self.activation = activation
-        self.normalize = normalize
-        self.add_self_loops = normalize if add_self_loops is None else add_self_loops
+        self._keep(locals())
 
     def __call__(self):
-        head = R.get(self.output_name)(V.I)
-        metadata = Metadata(aggregation=self.aggregation, combination=Combination.PRODUCT)
-        edge = R.get(self.edge_name)
-        edge_count = R.get(f"{self.output_name}__edge_count")
+        rules, edge = self._edges()
+        metadata = self._aggregated(combination=Combination.PRODUCT)
         feature = R.get(self.feature_name)
 
-        self_loops = []
-        if self.add_self_loops:
-            self_loops = self_loop_rules(self.output_name, self.edge_name)
-            edge = R.get(f"{self.output_name}__edge")
-        normalization = degree_rules(self.output_name, edge) if self.normalize else []
+        def iterate(k):
+            """x^k: the features for k = 0, else `<output>__<k>`."""
+            return feature if k == 0 else R.get(f"{self.output_name}__{k}")
 
-        def propagate(source):
-            """One hop: the previous iterate along an edge, normalized, times 1 - alpha."""
-            body = [source(V.J)[1 - self.alpha].fixed(), edge(V.J, V.I)]
-            if self.normalize:
-                body.append(Transformation.SQRT(edge_count(V.J, V.I)))
-            return body
-
-        rules = []
-        for k in range(1, self.k):
-            k_head = R.get(f"{self.output_name}__{k}")(V.I)
-            previous = feature if k == 1 else R.get(f"{self.output_name}__{k - 1}")
-            rules.append((k_head <= feature(V.I)[self.alpha].fixed()) | metadata)
-            rules.append((k_head <= propagate(previous)) | metadata)
-
-        last = feature if self.k == 1 else R.get(f"{self.output_name}__{self.k - 1}")
-        return [
-            *self_loops,
-            *normalization,
-            *rules,
-            (head <= feature(V.I)[self.alpha].fixed()) | metadata,
-            (head <= propagate(last)) | metadata,
-            R.get(self.output_name) / 1 | Metadata(transformation=self.activation),
-        ]
+        steps = [(iterate(k)(V.I), iterate(k - 1)) for k in range(1, self.k)]
+        steps.append((self._output(), iterate(self.k - 1)))
+        for head, previous in steps:
+            # alpha x_i, plus one hop of the previous iterate times 1 - alpha
+            rules.append((head <= feature(V.I)[self.alpha].fixed()) | metadata)
+            rules.append((head <= [previous(V.J)[1 - self.alpha].fixed(), *self._hop(edge, V.J, V.I)]) | metadata)
+        return [*rules, self._output_setting()]

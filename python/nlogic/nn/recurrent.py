@@ -10,22 +10,76 @@ relates a step to the one before it.
 from ..functions import Aggregation, AggregationFunction, Combination, Transformation, TransformationFunction
 from ..language import R, V
 from ..metadata import Metadata
-from .base import Module
+from .base import Module, terms
 
 __all__ = ["RNNCell", "RNN", "LSTMCell", "LSTM", "GRUCell", "GRU", "RvNN"]
 
 
-def _terms(arity: int) -> list[str]:
-    return [f"X{i}" for i in range(arity)]
-
-
 def _initial_state(output_name: str, hidden_0_name: str, arity: int):
     """`<output>(X0, 0) :- <hidden_0>(X0).`: the state before the first step."""
-    terms = _terms(arity)
-    return R.get(output_name)([*terms, 0]) <= R.get(hidden_0_name)(terms)
+    variables = terms(arity)
+    return R.get(output_name)([*variables, 0]) <= R.get(hidden_0_name)(variables)
 
 
-class RNNCell(Module):
+def _next():
+    """`@next(Z, T)`: step Z comes right before step T."""
+    return R.special.next(V.Z, V.T)
+
+
+class _Cell(Module):
+    """What the cells share: one step T of `<output>` from `<input>(X0, T)`
+    and the previous state `<hidden_input>(X0, Z)` (the attributes
+    `input_size`, `hidden_size`, `output_name`, `input_name`,
+    `hidden_input_name`, `arity`), and gates that are `RNNCell`s."""
+
+    def _at(self, step) -> list:
+        """The terms `X0, ..., step` of a state or input at `step`."""
+        return [*terms(self.arity), step]
+
+    def _part(self, name: str):
+        """The relation `<output>__<name>` (a gate or an intermediate)."""
+        return R.get(f"{self.output_name}__{name}")
+
+    def _input(self):
+        """`{hidden, input} <input>(X0, T)`."""
+        return R.get(self.input_name)(self._at(V.T))[self.hidden_size, self.input_size]
+
+    def _previous(self, weighted: bool = True):
+        """`<hidden_input>(X0, Z)`, with the weight {hidden, hidden} when `weighted`."""
+        literal = R.get(self.hidden_input_name)(self._at(V.Z))
+        return literal[self.hidden_size, self.hidden_size] if weighted else literal
+
+    def _gate(self, name: str, activation: TransformationFunction) -> list:
+        """The rules of the gate `<output>__<name>`, an `RNNCell` over this cell's input and hidden input."""
+        gate = RNNCell(
+            self.input_size,
+            self.hidden_size,
+            f"{self.output_name}__{name}",
+            self.input_name,
+            self.hidden_input_name,
+            activation,
+            self.arity,
+        )
+        return gate()
+
+
+class _Layer(Module):
+    """A one-layer network: the initial state rule and a cell (`_cell_class`
+    with the extra arguments named by `_cell_arguments`) whose hidden
+    input is its own output."""
+
+    _cell_class: type
+    _cell_arguments: tuple[str, ...]
+
+    def __call__(self):
+        extra = [getattr(self, name) for name in self._cell_arguments]
+        cell = self._cell_class(
+            self.input_size, self.hidden_size, self.output_name, self.input_name, self.output_name, *extra, self.arity
+        )
+        return [_initial_state(self.output_name, self.hidden_0_name, self.arity), *cell()]
+
+
+class RNNCell(_Cell):
     """One step, `h_t = act(W_ih x_t + W_hh h_{t-1})`:
 
         <output>(X0, T) :- {hidden, input} <input>(X0, T),
@@ -42,27 +96,18 @@ class RNNCell(Module):
         activation: TransformationFunction = Transformation.TANH,
         arity: int = 1,
     ):
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.output_name = output_name
-        self.input_name = input_name
-        self.hidden_input_name = hidden_input_name
-        self.activation = activation
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
-        terms = _terms(self.arity)
-        rule = R.get(self.output_name)([*terms, V.T]) <= (
-            R.get(self.input_name)([*terms, V.T])[self.hidden_size, self.input_size],
-            R.get(self.hidden_input_name)([*terms, V.Z])[self.hidden_size, self.hidden_size],
-            R.special.next(V.Z, V.T),
-        )
+        rule = R.get(self.output_name)(self._at(V.T)) <= (self._input(), self._previous(), _next())
         return [rule | Metadata(transformation=self.activation)]
 
 
-class RNN(Module):
+class RNN(_Layer):
     """A one-layer RNN: the initial state rule and an `RNNCell` whose hidden
     input is its own output."""
+
+    _cell_class, _cell_arguments = RNNCell, ("activation",)
 
     def __init__(
         self,
@@ -74,28 +119,10 @@ class RNN(Module):
         activation: TransformationFunction = Transformation.TANH,
         arity: int = 1,
     ):
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.output_name = output_name
-        self.input_name = input_name
-        self.hidden_0_name = hidden_0_name
-        self.activation = activation
-        self.arity = arity
-
-    def __call__(self):
-        cell = RNNCell(
-            self.input_size,
-            self.hidden_size,
-            self.output_name,
-            self.input_name,
-            self.output_name,
-            self.activation,
-            self.arity,
-        )
-        return [_initial_state(self.output_name, self.hidden_0_name, self.arity), *cell()]
+        self._keep(locals())
 
 
-class LSTMCell(Module):
+class LSTMCell(_Cell):
     """One LSTM step: gates i, f, o (sigmoid) and candidate g (tanh) as
     `RNNCell`s named `<output>__i`, `__f`, `__o`, `__n`;
     `c_t = f_t * c_{t-1} + i_t * g_t` (`<output>__left`, `__right`, `__c`,
@@ -112,55 +139,29 @@ class LSTMCell(Module):
         cell_state_0_name: str,
         arity: int = 1,
     ):
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.output_name = output_name
-        self.input_name = input_name
-        self.hidden_input_name = hidden_input_name
-        self.cell_state_0_name = cell_state_0_name
-        self.arity = arity
-
-    def _gate(self, name: str, activation: TransformationFunction) -> RNNCell:
-        return RNNCell(
-            self.input_size, self.hidden_size, name, self.input_name, self.hidden_input_name, activation, self.arity
-        )
+        self._keep(locals())
 
     def __call__(self):
-        terms = _terms(self.arity)
-        z_terms = [*terms, V.Z]
-        t_terms = [*terms, V.T]
-
-        i_name = f"{self.output_name}__i"
-        f_name = f"{self.output_name}__f"
-        g_name = f"{self.output_name}__n"
-        o_name = f"{self.output_name}__o"
-        c_left_name = f"{self.output_name}__left"
-        c_right_name = f"{self.output_name}__right"
-        c_name = f"{self.output_name}__c"
-
-        next_rel = R.special.next(V.Z, V.T)
-
-        c_left = R.get(c_left_name)(t_terms) <= (R.get(f_name)(t_terms), R.get(c_name)(z_terms), next_rel)
-        c_right = R.get(c_right_name)(t_terms) <= (R.get(i_name)(t_terms), R.get(g_name)(t_terms))
-        c = R.get(c_name)(t_terms) <= (R.get(c_left_name)(t_terms), R.get(c_right_name)(t_terms))
-        h = R.get(self.output_name)(t_terms) <= (R.get(o_name)(t_terms), Transformation.TANH(R.get(c_name)(t_terms)))
-
+        now, before = self._at(V.T), self._at(V.Z)
+        i, f, g, o, c, c_left, c_right = (self._part(name) for name in ("i", "f", "n", "o", "c", "left", "right"))
         return [
-            *self._gate(i_name, Transformation.SIGMOID)(),
-            *self._gate(f_name, Transformation.SIGMOID)(),
-            *self._gate(o_name, Transformation.SIGMOID)(),
-            *self._gate(g_name, Transformation.TANH)(),
-            c_left | [Combination.ELPRODUCT],
-            c_right | [Combination.ELPRODUCT],
-            c,
-            R.get(c_name)([*terms, 0]) <= R.get(self.cell_state_0_name)(terms),
-            h | [Combination.ELPRODUCT],
+            *self._gate("i", Transformation.SIGMOID),
+            *self._gate("f", Transformation.SIGMOID),
+            *self._gate("o", Transformation.SIGMOID),
+            *self._gate("n", Transformation.TANH),
+            (c_left(now) <= (f(now), c(before), _next())) | [Combination.ELPRODUCT],
+            (c_right(now) <= (i(now), g(now))) | [Combination.ELPRODUCT],
+            c(now) <= (c_left(now), c_right(now)),
+            _initial_state(f"{self.output_name}__c", self.cell_state_0_name, self.arity),
+            (R.get(self.output_name)(now) <= (o(now), Transformation.TANH(c(now)))) | [Combination.ELPRODUCT],
         ]
 
 
-class LSTM(Module):
+class LSTM(_Layer):
     """A one-layer LSTM: the initial state rule and an `LSTMCell` whose
     hidden input is its own output."""
+
+    _cell_class, _cell_arguments = LSTMCell, ("cell_state_0_name",)
 
     def __init__(
         self,
@@ -172,28 +173,10 @@ class LSTM(Module):
         cell_state_0_name: str,
         arity: int = 1,
     ):
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.output_name = output_name
-        self.input_name = input_name
-        self.hidden_0_name = hidden_0_name
-        self.cell_state_0_name = cell_state_0_name
-        self.arity = arity
-
-    def __call__(self):
-        cell = LSTMCell(
-            self.input_size,
-            self.hidden_size,
-            self.output_name,
-            self.input_name,
-            self.output_name,
-            self.cell_state_0_name,
-            self.arity,
-        )
-        return [_initial_state(self.output_name, self.hidden_0_name, self.arity), *cell()]
+        self._keep(locals())
 
 
-class GRUCell(Module):
+class GRUCell(_Cell):
     """One GRU step: gates r and z (sigmoid `RNNCell`s `<output>__r`,
     `__z`); `n_t = tanh(W_xn x_t + r_t * (W_hn h_{t-1}))` (`__n_helper`,
     `__n`); `h_t = (1 - z_t) * n_t + z_t * h_{t-1}` (`__left` with
@@ -208,62 +191,28 @@ class GRUCell(Module):
         hidden_input_name: str,
         arity: int = 1,
     ):
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.output_name = output_name
-        self.input_name = input_name
-        self.hidden_input_name = hidden_input_name
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
-        terms = _terms(self.arity)
-        p_terms = [*terms, V.Z]
-        h_terms = [*terms, V.T]
-
-        r_name = f"{self.output_name}__r"
-        z_name = f"{self.output_name}__z"
-        n_name = f"{self.output_name}__n"
-        n_helper_name = f"{self.output_name}__n_helper"
-        h_left_name = f"{self.output_name}__left"
-        h_right_name = f"{self.output_name}__right"
-
-        next_rel = R.special.next(V.Z, V.T)
-        gate_args = (self.input_name, self.hidden_input_name, Transformation.SIGMOID, self.arity)
-        r = RNNCell(self.input_size, self.hidden_size, r_name, *gate_args)
-        z = RNNCell(self.input_size, self.hidden_size, z_name, *gate_args)
-
-        h_weight = self.hidden_size, self.hidden_size
-        n_helper = R.get(n_helper_name)(h_terms) <= (
-            R.get(r_name)(h_terms),
-            R.get(self.hidden_input_name)(p_terms)[h_weight],
-            next_rel,
-        )
-        i_weight = self.hidden_size, self.input_size
-        n = R.get(n_name)(h_terms) <= (R.get(self.input_name)(h_terms)[i_weight], R.get(n_helper_name)(h_terms))
-
-        h_left = R.get(h_left_name)(h_terms) <= (-R.get(z_name)(h_terms), R.get(n_name)(h_terms))
-        h_right = R.get(h_right_name)(h_terms) <= (
-            R.get(z_name)(h_terms),
-            R.get(self.hidden_input_name)(p_terms),
-            next_rel,
-        )
-        h = R.get(self.output_name)(h_terms) <= (R.get(h_left_name)(h_terms), R.get(h_right_name)(h_terms))
-
+        now = self._at(V.T)
+        r, z, n, n_helper, h_left, h_right = (self._part(name) for name in ("r", "z", "n", "n_helper", "left", "right"))
         return [
-            *r(),
-            *z(),
-            n_helper | [Combination.ELPRODUCT],
-            n | [Transformation.TANH],
-            h_left | [Combination.ELPRODUCT],
-            h_right | [Combination.ELPRODUCT],
-            h,
+            *self._gate("r", Transformation.SIGMOID),
+            *self._gate("z", Transformation.SIGMOID),
+            (n_helper(now) <= (r(now), self._previous(), _next())) | [Combination.ELPRODUCT],
+            (n(now) <= (self._input(), n_helper(now))) | [Transformation.TANH],
+            (h_left(now) <= (-z(now), n(now))) | [Combination.ELPRODUCT],
+            (h_right(now) <= (z(now), self._previous(weighted=False), _next())) | [Combination.ELPRODUCT],
+            R.get(self.output_name)(now) <= (h_left(now), h_right(now)),
         ]
 
 
-class GRU(Module):
+class GRU(_Layer):
     """A one-layer GRU: the initial state rule and a `GRUCell` whose hidden
     input is its own output. (`next_name` is accepted, as PyNeuraLogic
     accepts it, and unused: steps are related by `@next`.)"""
+
+    _cell_class, _cell_arguments = GRUCell, ()
 
     def __init__(
         self,
@@ -275,19 +224,7 @@ class GRU(Module):
         arity: int = 1,
         next_name: str = "_next__positive",
     ):
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.output_name = output_name
-        self.input_name = input_name
-        self.hidden_0_name = hidden_0_name
-        self.arity = arity
-        self.next_name = next_name
-
-    def __call__(self):
-        cell = GRUCell(
-            self.input_size, self.hidden_size, self.output_name, self.input_name, self.output_name, self.arity
-        )
-        return [_initial_state(self.output_name, self.hidden_0_name, self.arity), *cell()]
+        self._keep(locals())
 
 
 class RvNN(Module):
@@ -308,18 +245,11 @@ class RvNN(Module):
         aggregation: AggregationFunction = Aggregation.SUM,
         arity: int = 1,
     ):
-        self.input_size = input_size
-        self.output_name = output_name
-        self.input_name = input_name
-        self.parent_map_name = parent_map_name
-        self.max_children = max_children
-        self.activation = activation
-        self.aggregation = aggregation
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
-        terms = _terms(self.arity)
-        head_terms = [*terms, V.P]
+        variables = terms(self.arity)
+        head_terms = [*variables, V.P]
         output_rel = R.get(self.output_name)
         parent_map_rel = R.get(self.parent_map_name)
         metadata = Metadata(transformation=self.activation, aggregation=self.aggregation)
@@ -330,7 +260,7 @@ class RvNN(Module):
         for i in range(1, self.max_children + 1):
             child = f"C{i}"
             weight = f"{self.output_name}__rvnn_{i}"
-            body.append(output_rel([*terms, child])[weight : self.input_size, self.input_size])
+            body.append(output_rel([*variables, child])[weight : self.input_size, self.input_size])
             parent_terms.append(child)
             rules.append((output_rel(head_terms) <= (*body, parent_map_rel(*parent_terms))) | metadata)
         return rules

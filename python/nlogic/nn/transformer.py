@@ -6,13 +6,35 @@ blocks of `MultiheadAttention`, a residual connection with `norm`, and an
 from ..functions import Transformation
 from ..language import R
 from .attention import MultiheadAttention
-from .base import Module
+from .base import Module, terms
 from .dense import MLP
 
 __all__ = ["EncoderBlock", "TransformerEncoder", "TransformerDecoder", "Transformer"]
 
 
-class EncoderBlock(Module):
+def _add_norm(output_name: str, first: str, second: str, variables: list[str]):
+    """`<output>(X0) :- <first>(X0), <second>(X0). [transformation=norm]`:
+    a residual sum, normalized."""
+    rule = R.get(output_name)(variables) <= (R.get(first)(variables), R.get(second)(variables))
+    return rule | [Transformation.NORM]
+
+
+class _Layer(Module):
+    """What the transformer layers share: their sizes (`input_dim`,
+    `num_heads`, `dim_feedforward`; `_sizes`, the first arguments of every
+    layer), `arity`, and the `EncoderBlock`s they are made of (`_block`)."""
+
+    @property
+    def _sizes(self) -> tuple[int, int, int]:
+        return self.input_dim, self.num_heads, self.dim_feedforward
+
+    def _block(self, output_name: str, query_name: str, memory_name: str, mask_name: str | None, mlp: bool = True):
+        """An `EncoderBlock` of these sizes attending from `query_name` to
+        `memory_name` (its keys and values)."""
+        return EncoderBlock(*self._sizes, output_name, query_name, memory_name, memory_name, mask_name, self.arity, mlp)
+
+
+class EncoderBlock(_Layer):
     """One block (PyNeuraLogic's name; its encoder layer):
 
         a    = MultiheadAttention(query, key, value)             (<output>__mhattn)
@@ -35,25 +57,14 @@ class EncoderBlock(Module):
         arity: int = 1,
         mlp: bool = True,
     ):
-        self.input_dim = input_dim
-        self.num_heads = num_heads
-        self.dim_feedforward = dim_feedforward
-        self.output_name = output_name
-        self.query_name = query_name
-        self.key_name = key_name
-        self.value_name = value_name
-        self.mask_name = mask_name
-        self.arity = arity
-        self.mlp = mlp
+        self._keep(locals())
 
     def __call__(self):
-        terms = [f"X{i}" for i in range(self.arity)]
+        variables = terms(self.arity)
         attn_name = f"{self.output_name}__mhattn"
         norm_name = f"{self.output_name}__norm"
         mlp_name = f"{self.output_name}__mlp"
-        output_rel = R.get(self.output_name)
         dim = self.input_dim
-        data_name = self.query_name
 
         attention = MultiheadAttention(
             dim,
@@ -65,19 +76,16 @@ class EncoderBlock(Module):
             mask_name=self.mask_name,
             arity=self.arity,
         )
+        if not self.mlp:
+            return [*attention(), _add_norm(self.output_name, attn_name, self.query_name, variables)]
 
-        if self.mlp:
-            dims = [dim, self.dim_feedforward, dim]
-            mlp = MLP(dims, mlp_name, norm_name, [Transformation.RELU, Transformation.IDENTITY], self.arity)
-            return [
-                *attention(),
-                (R.get(norm_name)(terms) <= (R.get(attn_name)(terms), R.get(data_name)(terms))) | [Transformation.NORM],
-                *mlp(),
-                (output_rel(terms) <= (R.get(norm_name)(terms), R.get(mlp_name)(terms))) | [Transformation.NORM],
-            ]
+        dims = [dim, self.dim_feedforward, dim]
+        mlp = MLP(dims, mlp_name, norm_name, [Transformation.RELU, Transformation.IDENTITY], self.arity)
         return [
             *attention(),
-            (output_rel(terms) <= (R.get(attn_name)(terms), R.get(data_name)(terms))) | [Transformation.NORM],
+            _add_norm(norm_name, attn_name, self.query_name, variables),
+            *mlp(),
+            _add_norm(self.output_name, norm_name, mlp_name, variables),
         ]
 
 
@@ -109,7 +117,7 @@ class TransformerEncoder(EncoderBlock):
         )
 
 
-class TransformerDecoder(Module):
+class TransformerDecoder(_Layer):
     """A decoder layer: self-attention over `input_name` (`mask_name`; an
     `EncoderBlock` without MLP, `<output>__decoder`), then an `EncoderBlock`
     attending from it to `encoder_name` (`memory_mask_name`)."""
@@ -126,46 +134,16 @@ class TransformerDecoder(Module):
         memory_mask_name: str | None = None,
         arity: int = 1,
     ):
-        self.input_dim = input_dim
-        self.num_heads = num_heads
-        self.dim_feedforward = dim_feedforward
-        self.output_name = output_name
-        self.input_name = input_name
-        self.encoder_name = encoder_name
-        self.mask_name = mask_name
-        self.memory_mask_name = memory_mask_name
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
-        data_name = self.input_name
         tmp_encoder_out = f"{self.output_name}__decoder"
-        self_attention = EncoderBlock(
-            self.input_dim,
-            self.num_heads,
-            self.dim_feedforward,
-            tmp_encoder_out,
-            data_name,
-            data_name,
-            data_name,
-            self.mask_name,
-            self.arity,
-            False,
-        )
-        cross_attention = EncoderBlock(
-            self.input_dim,
-            self.num_heads,
-            self.dim_feedforward,
-            self.output_name,
-            tmp_encoder_out,
-            self.encoder_name,
-            self.encoder_name,
-            self.memory_mask_name,
-            self.arity,
-        )
+        self_attention = self._block(tmp_encoder_out, self.input_name, self.input_name, self.mask_name, mlp=False)
+        cross_attention = self._block(self.output_name, tmp_encoder_out, self.encoder_name, self.memory_mask_name)
         return [*self_attention(), *cross_attention()]
 
 
-class Transformer(Module):
+class Transformer(_Layer):
     """An encoder-decoder transformer: a `TransformerEncoder` over
     `src_name` (`<output>__encoder`) and a `TransformerDecoder` over
     `tgt_name` attending to it."""
@@ -183,32 +161,13 @@ class Transformer(Module):
         memory_mask_name: str | None = None,
         arity: int = 1,
     ):
-        self.input_dim = input_dim
-        self.num_heads = num_heads
-        self.dim_feedforward = dim_feedforward
-        self.output_name = output_name
-        self.src_name = src_name
-        self.tgt_name = tgt_name
-        self.src_mask_name = src_mask_name
-        self.tgt_mask_name = tgt_mask_name
-        self.memory_mask_name = memory_mask_name
-        self.arity = arity
+        self._keep(locals())
 
     def __call__(self):
         encoder_name = f"{self.output_name}__encoder"
-        encoder = TransformerEncoder(
-            self.input_dim,
-            self.num_heads,
-            self.dim_feedforward,
-            encoder_name,
-            self.src_name,
-            self.src_mask_name,
-            self.arity,
-        )
+        encoder = TransformerEncoder(*self._sizes, encoder_name, self.src_name, self.src_mask_name, self.arity)
         decoder = TransformerDecoder(
-            self.input_dim,
-            self.num_heads,
-            self.dim_feedforward,
+            *self._sizes,
             self.output_name,
             self.tgt_name,
             encoder_name,
