@@ -59,6 +59,7 @@ static void addTemplatePasses(OpPassManager &pm,
 static void addKernelPasses(OpPassManager &pm, const CompileOptions &options) {
   ConvertNLogicToLinalgPassOptions kernels;
   kernels.prefix = options.prefix;
+  kernels.reassociate = options.reassociate;
   pm.addPass(createConvertNLogicToLinalgPass(kernels));
   if (!options.stopAtKernels)
     buildKernelLoweringPipeline(pm);

@@ -779,13 +779,14 @@ factShapes(const TemplateModel &model, ArrayRef<GroundNetwork> nets,
 
 FailureOr<std::unique_ptr<Engine>>
 runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
-                              ArrayRef<GroundNetwork> nets) {
+                              ArrayRef<GroundNetwork> nets, bool reassociate) {
   size_t numDeclared = llvm::range_size(templ.getRelations());
   std::map<int, std::pair<int64_t, int64_t>> shapes;
   std::string error;
   if (failed(factShapes(model, nets, numDeclared, shapes, error)))
     return templ.emitError() << error << " (run it with --engine reference)";
   CompileOptions options;
+  options.reassociate = reassociate;
   for (auto [r, s] : shapes)
     options.shapes.push_back(model.relations[r].symbol + "=" +
                              dimsText(s.first, s.second));

@@ -80,6 +80,11 @@ static cl::opt<std::string>
            cl::init("compiled"), cl::sub(trainCmd), cl::sub(checkCmd),
            cl::sub(evalCmd), cl::sub(groundCmd), cl::cat(category));
 
+static cl::opt<bool> fastMath(
+    "fast-math",
+    cl::desc("let the compiled kernels reassociate sums (vectorised dot "
+             "products; results differ from the reference by rounding)"),
+    cl::init(false), cl::sub(trainCmd), cl::sub(evalCmd), cl::cat(category));
 static cl::opt<unsigned> epochs("epochs", cl::desc("training epochs"),
                                 cl::init(100), cl::sub(trainCmd),
                                 cl::sub(checkCmd), cl::cat(category));
@@ -392,7 +397,7 @@ static std::unique_ptr<Engine> makeEngine(Loaded &data) {
   if (engine == "reference")
     return createReferenceEngine(data.model);
   FailureOr<std::unique_ptr<Engine>> compiled =
-      createCompiledEngine(data.templ, data.model, data.networks);
+      createCompiledEngine(data.templ, data.model, data.networks, fastMath);
   if (failed(compiled)) {
     llvm::WithColor::note(llvm::errs(), "nlogic")
         << "the reference engine runs every template: add --engine "

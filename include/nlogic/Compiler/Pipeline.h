@@ -47,6 +47,9 @@ struct CompileOptions {
   bool warnUnknownShapes = false;
   /// Stop after convert-nlogic-to-linalg (for inspection).
   bool stopAtKernels = false;
+  /// Reductions may reassociate (vectorised dot products; rounding differs
+  /// from the reference evaluator's).
+  bool reassociate = false;
 };
 
 struct CompiledTemplate {

@@ -73,7 +73,11 @@ def ConvertNLogicToLinalgPass
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", "\"nlogic\"",
-           "prefix of the kernel symbol names">
+           "prefix of the kernel symbol names">,
+    Option<"reassociate", "reassociate", "bool", "false",
+           "let reductions (dot products, sums of a vector) reassociate and "
+           "contract, so that LLVM vectorises them; results differ from the "
+           "reference evaluator's summation order by rounding">
   ];
   let dependentDialects = [
     "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",

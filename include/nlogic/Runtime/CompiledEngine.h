@@ -31,7 +31,8 @@ namespace mlir::nlogic::runtime {
 /// diagnostic handler, at the template's locations.
 mlir::FailureOr<std::unique_ptr<Engine>>
 createCompiledEngine(mlir::nlogic::TemplateOp templ, const TemplateModel &model,
-                     llvm::ArrayRef<GroundNetwork> nets);
+                     llvm::ArrayRef<GroundNetwork> nets,
+                     bool reassociate = false);
 
 /// Runs the kernels of an ahead-of-time compiled model (the table of the
 /// header nlogic-compile writes) for the template `model` was built from.

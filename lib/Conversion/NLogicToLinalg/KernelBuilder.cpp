@@ -174,10 +174,22 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
       b, TypeRange{}, ValueRange{x.mem, y.mem}, ValueRange{c.mem}, maps, iters,
       "", "", [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder ib(loc, nested);
-        Value p = arith::MulFOp::create(ib, args[0], args[1]);
         linalg::YieldOp::create(
-            ib, ValueRange{arith::AddFOp::create(ib, args[2], p)});
+            ib, ValueRange{multiplyAdd(ib, args[2], args[0], args[1])});
       });
+}
+
+Value KernelBuilder::multiplyAdd(ImplicitLocOpBuilder &ib, Value acc, Value x,
+                                 Value y) {
+  auto flags = arith::FastMathFlagsAttr::get(ib.getContext(), reductionFlags);
+  Value p = arith::MulFOp::create(ib, x, y, flags);
+  return arith::AddFOp::create(ib, acc, p, flags);
+}
+
+Value KernelBuilder::reductionAdd(ImplicitLocOpBuilder &ib, Value acc,
+                                  Value x) {
+  auto flags = arith::FastMathFlagsAttr::get(ib.getContext(), reductionFlags);
+  return arith::AddFOp::create(ib, acc, x, flags);
 }
 
 void KernelBuilder::copy(const Buf &in, const Buf &out) {
@@ -191,7 +203,10 @@ void KernelBuilder::accumulate(const Buf &in, const Buf &out) {
     return Value(arith::AddFOp::create(ib, o, ins[0]));
   };
   if (out.isScalarLike() && !in.isScalarLike())
-    reduceAll(out, {in}, addFn);
+    reduceAll(out, {in},
+              [&](ImplicitLocOpBuilder &ib, ValueRange ins, Value o) {
+                return reductionAdd(ib, o, ins[0]);
+              });
   else
     elementwise(out, {in}, addFn);
 }
@@ -203,7 +218,10 @@ void KernelBuilder::accumulateScaled(const Buf &in, const Buf &scale,
     return Value(arith::AddFOp::create(ib, o, p));
   };
   if (out.isScalarLike() && !in.isScalarLike())
-    reduceAll(out, {in, scale}, fn);
+    reduceAll(out, {in, scale},
+              [&](ImplicitLocOpBuilder &ib, ValueRange ins, Value o) {
+                return multiplyAdd(ib, o, ins[0], ins[1]);
+              });
   else
     elementwise(out, {in, scale}, fn);
 }

@@ -14,6 +14,7 @@
 #ifndef NLOGIC_LIB_CONVERSION_NLOGICTOLINALG_KERNELBUILDER_H
 #define NLOGIC_LIB_CONVERSION_NLOGICTOLINALG_KERNELBUILDER_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <functional>
@@ -55,6 +56,14 @@ public:
       : b(b), entry(entry), elementType(elementType) {}
 
   ImplicitLocOpBuilder &builder() { return b; }
+  /// Lets reductions (dot products, sums of a buffer) reassociate and
+  /// contract to FMAs, so LLVM vectorises them; results then differ from
+  /// the reference's fixed summation order by rounding.
+  void setReassociation(bool on) {
+    reductionFlags =
+        on ? arith::FastMathFlags::reassoc | arith::FastMathFlags::contract
+           : arith::FastMathFlags::none;
+  }
   Type getElementType() const { return elementType; }
 
   /// A stack buffer of rows x cols elements.
@@ -104,6 +113,10 @@ public:
 
 private:
   AffineMap mapFor(const Buf &in, const Buf &out, unsigned numDims);
+  /// `acc + x * y` with the reduction's fast-math flags.
+  Value multiplyAdd(ImplicitLocOpBuilder &ib, Value acc, Value x, Value y);
+  Value reductionAdd(ImplicitLocOpBuilder &ib, Value acc, Value x);
+  arith::FastMathFlags reductionFlags = arith::FastMathFlags::none;
   ImplicitLocOpBuilder &b;
   Block *entry;
   Type elementType;

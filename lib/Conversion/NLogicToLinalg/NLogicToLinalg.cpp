@@ -243,8 +243,10 @@ struct RuleKernel {
 /// Builds the kernels of one template.
 class TemplateLowering {
 public:
-  TemplateLowering(TemplateOp templ, ModuleOp module, StringRef prefix)
-      : templ(templ), module(module), prefix(prefix.str()), symbols(templ) {}
+  TemplateLowering(TemplateOp templ, ModuleOp module, StringRef prefix,
+                   bool reassociate)
+      : templ(templ), module(module), prefix(prefix.str()),
+        reassociate(reassociate), symbols(templ) {}
 
   LogicalResult run();
 
@@ -266,6 +268,7 @@ private:
   TemplateOp templ;
   ModuleOp module;
   std::string prefix;
+  bool reassociate;
   SymbolTable symbols;
   ParameterLayout layout;
   llvm::DenseSet<StringAttr> relationsWithGradient;
@@ -392,6 +395,7 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
                                  b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
+  kb.setReassociation(reassociate);
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/false);
   Value n = entry->getArgument(7);
   Value c0 = kb.constantIndex(0);
@@ -470,6 +474,7 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
                    b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
+  kb.setReassociation(reassociate);
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/true);
   Value n = entry->getArgument(10);
   Value c0 = kb.constantIndex(0);
@@ -533,6 +538,7 @@ void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
         params = entry->getArgument(2), atoms = entry->getArgument(3),
         n = entry->getArgument(4);
   KernelBuilder kb(b, entry, f64);
+  kb.setReassociation(reassociate);
   auto [rows, cols] = shapeOf(rel.getValueType());
   Transformation t = rel.getTransformation().value_or(Transformation::identity);
   Value c0 = kb.constantIndex(0), c1 = kb.constantIndex(1);
@@ -563,6 +569,7 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
         grads = entry->getArgument(5), atoms = entry->getArgument(6),
         n = entry->getArgument(7);
   KernelBuilder kb(b, entry, f64);
+  kb.setReassociation(reassociate);
   auto [rows, cols] = shapeOf(rel.getValueType());
   Transformation t = rel.getTransformation().value_or(Transformation::identity);
   Value c0 = kb.constantIndex(0), c1 = kb.constantIndex(1);
@@ -726,7 +733,7 @@ struct ConvertNLogicToLinalgPass
       return signalPassFailure();
     }
     TemplateOp templ = templates.front();
-    if (failed(TemplateLowering(templ, module, prefix).run()))
+    if (failed(TemplateLowering(templ, module, prefix, reassociate).run()))
       return signalPassFailure();
     templ.erase();
   }
