@@ -757,13 +757,25 @@ struct Grounder::Impl {
     // again is a cycle.
     enum { Unseen, Active, Done };
     std::vector<char> state(n.atoms.size(), Unseen);
+    // A softmax head depends on the inputs of its whole group. Once one
+    // member is done, so are those inputs: later members list only their
+    // own (otherwise a group of N members costs N^2, attention N^3).
+    std::vector<char> groupInputsDone(n.groups.size(), false);
+    llvm::DenseMap<int, llvm::SmallVector<int, 1>> groupsExpandedBy;
     auto inputsOf = [&](int atomId, std::vector<int> &out) {
+      int lastRule = -1;
       for (int g : n.atoms[atomId].groundRules) {
         const GroundRule &gr = n.rules[g];
+        if (gr.rule == lastRule)
+          continue; // one pass per rule covers all its ground rules
+        lastRule = gr.rule;
         auto groupIt = n.groupOf.find({atomId, gr.rule});
-        std::vector<int> members = {atomId};
-        if (groupIt != n.groupOf.end())
+        llvm::SmallVector<int, 1> own = {atomId};
+        llvm::ArrayRef<int> members = own;
+        if (groupIt != n.groupOf.end() && !groupInputsDone[groupIt->second]) {
           members = n.groups[groupIt->second].members;
+          groupsExpandedBy[atomId].push_back(groupIt->second);
+        }
         for (int m : members)
           for (int g2 : n.atoms[m].groundRules) {
             const GroundRule &r2 = n.rules[g2];
@@ -791,6 +803,9 @@ struct Grounder::Impl {
         auto &[a, pending] = stack.back();
         if (pending.empty()) {
           state[a] = Done;
+          if (auto it = groupsExpandedBy.find(a); it != groupsExpandedBy.end())
+            for (int g : it->second)
+              groupInputsDone[g] = true;
           sampleNet.order.push_back(a);
           stack.pop_back();
           continue;

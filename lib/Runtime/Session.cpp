@@ -104,7 +104,7 @@ LogicalResult Session::load(llvm::StringRef examples,
                             std::optional<llvm::StringRef> queries,
                             llvm::StringRef engineName, std::string &error,
                             llvm::StringRef examplesName,
-                            llvm::StringRef queriesName) {
+                            llvm::StringRef queriesName, bool fastMath) {
   if (engineName != "compiled" && engineName != "reference") {
     error = "unknown engine '" + engineName.str() +
             "' (expected compiled or reference)";
@@ -146,7 +146,7 @@ LogicalResult Session::load(llvm::StringRef examples,
     return success();
   }
   FailureOr<std::unique_ptr<Engine>> compiled =
-      createCompiledEngine(templ, *templateModel, nets);
+      createCompiledEngine(templ, *templateModel, nets, fastMath);
   if (failed(compiled)) {
     error = takeDiagnostics("cannot compile the template");
     return failure();

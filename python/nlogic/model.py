@@ -67,7 +67,7 @@ class Model(Template):
         examples_name = getattr(dataset, "examples_file", None) or "examples"
         queries_name = getattr(dataset, "queries_file", None) or "queries"
         session.load(dataset.examples_text(), queries, self.settings.engine,
-                     examples_name, queries_name)
+                     examples_name, queries_name, self.settings.fast_math)
         built = BuiltDataset(self, dataset)
         built.batch_size = batch_size
         self._built_dataset = built

@@ -7,13 +7,14 @@ class Settings:
     """`optimizer` (SGD / Adam with its learning rate), `error_function`
     (MSE / CrossEntropy / SoftEntropy), `epochs` (the default of
     `Model.train`), `seed` (weight initialisation: the same seed gives the
-    same weights on both engines) and `engine` ("compiled", the default, or
-    "reference", the oracle). PyNeuraLogic's grounding switches
+    same weights on both engines), `engine` ("compiled", the default, or
+    "reference", the oracle) and `fast_math` (the compiled kernels'
+    reductions may reassociate: vectorised, equal to rounding). PyNeuraLogic's grounding switches
     (`iso_value_compression`, `chain_pruning`) are accepted and ignored:
     nlogic never changes the network it was given."""
 
     def __init__(self, *, optimizer=None, error_function=None, epochs=1,
-                 seed=1, engine="compiled", initializer=None,
+                 seed=1, engine="compiled", fast_math=False, initializer=None,
                  iso_value_compression=False, chain_pruning=False, **_ignored):
         self.optimizer = optimizer if optimizer is not None else Adam()
         self.error_function = (error_function if error_function is not None
@@ -21,6 +22,7 @@ class Settings:
         self.epochs = epochs
         self.seed = seed
         self.engine = engine
+        self.fast_math = fast_math
         self.initializer = initializer
 
     def __repr__(self):

@@ -122,18 +122,19 @@ PYBIND11_MODULE(_native, m) {
           "load",
           [](Session &s, const std::string &examples,
              std::optional<std::string> queries, const std::string &engine,
-             const std::string &examplesName, const std::string &queriesName) {
+             const std::string &examplesName, const std::string &queriesName,
+             bool fastMath) {
             std::string error;
             std::optional<llvm::StringRef> q;
             if (queries)
               q = *queries;
             if (failed(s.load(examples, q, engine, error, examplesName,
-                              queriesName)))
+                              queriesName, fastMath)))
               throw NLogicError(error);
           },
           py::arg("examples"), py::arg("queries") = std::nullopt,
           py::arg("engine") = "compiled", py::arg("examples_name") = "examples",
-          py::arg("queries_name") = "queries",
+          py::arg("queries_name") = "queries", py::arg("fast_math") = false,
           "loads and grounds a dataset (NeuraLogic text) and prepares the "
           "engine")
       .def("num_samples", [](Session &s) { return s.dataset().samples.size(); })

@@ -121,3 +121,16 @@ def test_seed_decides_the_initial_weights():
         return session.get_weight("w0")
     np.testing.assert_array_equal(weights(3), weights(3))
     assert not np.array_equal(weights(3), weights(4))
+
+
+def test_fast_math_agrees_to_rounding():
+    outputs = []
+    for fast in (False, True):
+        model = nlogic.Model(model_file=XOR)
+        model.build(nlogic.Settings(optimizer=nlogic.Adam(lr=0.05),
+                                    fast_math=fast))
+        data = model.build_dataset(
+            nlogic.FileDataset(examples_file=XOR_EXAMPLES))
+        model.train(data, epochs=20)
+        outputs.append(model.test(data))
+    np.testing.assert_allclose(outputs[0], outputs[1], rtol=1e-10)

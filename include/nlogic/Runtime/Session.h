@@ -61,7 +61,8 @@ public:
                            std::optional<llvm::StringRef> queries,
                            llvm::StringRef engine, std::string &error,
                            llvm::StringRef examplesName = "examples",
-                           llvm::StringRef queriesName = "queries");
+                           llvm::StringRef queriesName = "queries",
+                           bool fastMath = false);
   const Dataset &dataset() const { return data; }
   const std::vector<GroundNetwork> &networks() const { return nets; }
 
