@@ -199,7 +199,14 @@ struct Grounder::Impl {
       : model(model), code(std::move(code)) {
     for (const RuleModel &rule : model.rules)
       plans.push_back(plan(rule));
+    auto domain = model.relationByPredicate.find({"__domain", 1});
+    if (domain != model.relationByPredicate.end())
+      domainRelation = domain->second;
   }
+
+  /// `__domain/1`, the relation of every constant of a sample, when the
+  /// template has non-ground statements (the importer's lifting).
+  int domainRelation = -1;
 
   void refreshView(int relation) {
     const Table &t = tables[relation];
@@ -894,6 +901,18 @@ struct Grounder::Impl {
       for (const SampleFact &f : *sample.facts)
         if (f.relation < int(tables.size()))
           addFact(f.relation, f.terms, f.value, -1);
+    if (domainRelation >= 0) {
+      // Every constant of the facts, in order of first appearance.
+      auto addDomain = [&](const std::vector<Const> &terms) {
+        for (Const c : terms)
+          addFact(domainRelation, {c}, Tensor::scalar(1.0), -1);
+      };
+      for (const FactModel &f : model.facts)
+        addDomain(f.terms);
+      if (sample.facts)
+        for (const SampleFact &f : *sample.facts)
+          addDomain(f.terms);
+    }
 
     for (size_t begin = 0; begin < model.rules.size();) {
       size_t end = begin + 1;

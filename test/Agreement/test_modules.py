@@ -31,6 +31,10 @@ MODULES = {
     "linear": lambda: nn.Linear(FEATURES, WIDTH, "h", "node_feature"),
     "gcn": lambda: nn.GCNConv(FEATURES, WIDTH, "h", "node_feature", "edge",
                               normalize=False, add_self_loops=False),
+    # GCNConv's defaults (self-loops as `<1.0> h__edge(I, I).`, degree
+    # normalisation with `sqrt(h__edge_count(J, I))`) cannot be compared
+    # this way: PyNeuraLogic 0.9.2 fails with a NullPointerException
+    # building that text (measured); nlogic runs it on the reference engine.
     "sage": lambda: nn.SAGEConv(FEATURES, WIDTH, "h", "node_feature", "edge"),
     "gin": lambda: nn.GINConv(FEATURES, WIDTH, "h", "node_feature", "edge"),
     "gatv2": lambda: nn.GATv2Conv(FEATURES, WIDTH, "h", "node_feature", "edge",

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import nlogic
-from nlogic import Data, Model, Settings, SGD, TensorDataset
+from nlogic import R, V, Data, Model, Settings, SGD, TensorDataset
 
 ROOT = Path(__file__).resolve().parents[2]
 NLOGIC = Path(os.environ.get("NLOGIC_BIN", ROOT / "build" / "bin" / "nlogic"))
@@ -58,3 +59,29 @@ def test_python_and_cli_agree_on_a_graph_dataset(tmp_path):
                           "--json"], check=True, capture_output=True, text=True)
     cli = [json.loads(line)["output"] for line in run.stdout.splitlines()]
     np.testing.assert_allclose(ours, cli, rtol=1e-12)
+
+
+def test_gcn_with_pyneuralogics_defaults():
+    """GCNConv's default self-loops and degree normalisation (non-ground
+    statements, lifted over every constant) ground and train on the
+    reference engine; the compiled engine names what it cannot lower."""
+    from nlogic.nn import GCNConv
+
+    graphs = TensorDataset([
+        Data(x=[[1, 0], [0, 1], [1, 1]], edge_index=[[0, 1, 2], [1, 2, 0]], y=1),
+        Data(x=[[0, 1], [1, 0]], edge_index=[[0], [1]], y=0),
+    ])
+
+    def model(engine):
+        m = Model()
+        m.add_module(GCNConv(2, 3, "h", "node_feature", "edge"))
+        m += R.predict[1, 3] <= R.h(V.I)
+        m.build(Settings(optimizer=SGD(lr=0.1), engine=engine, seed=1))
+        return m
+
+    reference = model("reference")
+    built = reference.build_dataset(graphs)
+    first = reference.train(built, epochs=1)
+    assert reference.train(built, epochs=30) < first
+    with pytest.raises(nlogic.NLogicError, match="--engine reference"):
+        model("compiled").build_dataset(graphs)

@@ -121,6 +121,9 @@ struct RuleSettings {
   std::optional<bool> duplicitGrounding;
 };
 
+/// The relation of all constants of a sample (see liftNonGroundStatements).
+constexpr const char *kDomainPredicate = "__domain";
+
 class Importer {
 public:
   Importer(llvm::SourceMgr &sourceMgr, MLIRContext *ctx,
@@ -139,6 +142,7 @@ public:
                 "or per relation");
       return nullptr;
     }
+    liftNonGroundStatements();
     if (failed(collectRelations()) || failed(collectWeights()) ||
         failed(resolveRuleSettings()) || failed(inferShapes()))
       return nullptr;
@@ -786,6 +790,78 @@ private:
                        info.fixed ? builder.getUnitAttr() : UnitAttr());
     }
     return success();
+  }
+
+  /// NeuraLogic's non-ground statements, over the active domain: a fact
+  /// with variables (`<1.0> e(I, I).`, a self-loop on every node) holds for
+  /// every constant, and a head variable that no body literal mentions
+  /// (`c(I, J) :- e(X, J).`) ranges over every constant. Both become rules
+  /// over `__domain/1`, the relation of all constants of a sample, which
+  /// the runtime fills when a template declares it. A lifted fact's value
+  /// is its weight times the domain fact's 1 (identity, one input).
+  void liftNonGroundStatements() {
+    auto domainLiteral = [](const Term &var, SMLoc loc, bool hidden) {
+      Literal l;
+      l.loc = loc;
+      l.predicate = kDomainPredicate;
+      l.terms = {var};
+      l.hidden = hidden;
+      return l;
+    };
+    auto meta = [](SMLoc loc, StringRef key, StringRef name) {
+      MetaEntry e;
+      e.loc = loc;
+      e.key = key.str();
+      e.value.loc = loc;
+      e.value.kind = MetaValue::Name;
+      e.value.name = name.str();
+      return e;
+    };
+    std::vector<Literal> groundFacts;
+    unsigned anonymous = 0;
+    for (Literal &fact : ast.facts) {
+      // Each `_` is its own variable: name it, so that the head and the
+      // domain literal below mean the same one.
+      for (Term &t : fact.terms)
+        if (t.kind == Term::Variable && t.text == "_")
+          t.text = "_anonymous" + std::to_string(anonymous++);
+      std::vector<const Term *> vars;
+      for (const Term &t : fact.terms)
+        if (t.kind == Term::Variable && llvm::none_of(vars, [&](const Term *v) {
+              return v->text == t.text;
+            }))
+          vars.push_back(&t);
+      if (vars.empty()) {
+        groundFacts.push_back(std::move(fact));
+        continue;
+      }
+      Rule rule;
+      rule.loc = fact.loc;
+      rule.head = fact;
+      rule.head.weight.reset();
+      for (auto [i, v] : llvm::enumerate(vars)) {
+        Literal d = domainLiteral(*v, fact.loc, /*hidden=*/i > 0);
+        if (i == 0)
+          d.weight = fact.weight;
+        rule.body.push_back(std::move(d));
+      }
+      rule.metadata = {meta(fact.loc, "transformation", "identity"),
+                       meta(fact.loc, "aggregation", "sum")};
+      ast.rules.push_back(std::move(rule));
+    }
+    ast.facts = std::move(groundFacts);
+
+    for (Rule &rule : ast.rules) {
+      llvm::StringSet<> mentioned;
+      for (const Literal &l : rule.body)
+        for (const Term &t : l.terms)
+          if (t.kind == Term::Variable)
+            mentioned.insert(t.text);
+      for (const Term &t : rule.head.terms)
+        if (t.kind == Term::Variable && t.text != "_" &&
+            mentioned.insert(t.text).second)
+          rule.body.push_back(domainLiteral(t, t.loc, /*hidden=*/true));
+    }
   }
 
   FailureOr<Attribute> constantTerm(const Term &term) {
