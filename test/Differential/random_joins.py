@@ -6,7 +6,8 @@ must get right -- comparisons between token positions in every orientation
 (which dense plans turn into loop bounds), strided and blocked masks through
 term arithmetic (sub, mod, add), `next` and `eq` generating bindings,
 repeated variables, constants (integers, names, numbers spelled as names),
-comparisons of names, negation, alldiff, hidden literals, recursion -- over
+comparisons of names, negation, alldiff, hidden literals, recursion,
+non-ground facts and head variables lifted over the active domain -- over
 samples that mix dense position tables with sparse, shuffled and named
 ones. `nlogic check` grounds each with the compiled join plans and with the
 reference grounder: the ground networks must be identical, and the values,
@@ -56,6 +57,10 @@ def rule_patterns(rng):
         (["H(X) :- node(X), val(X, 0.5)."], 1),
         ([f"H(X) :- tok(X), @{c}(X, {k})."], 1),
         (["H(X) :- pos(X), pos(Y), @lt(X, Y), !e(X, Y)."], 1),
+        # Non-ground statements, lifted over every constant of the sample:
+        # a self-loop fact, and a head variable no body literal mentions.
+        (["<0.5> H_loop(I, I).", "H(I, J) :- tok(I), H_loop(I, J)."], 2),
+        (["H(I, J) :- tok(J), @lt(J, 3)."], 2),
         # Recursion over a DAG (semi-naive plans, general plans only).
         (["H(X, Y) :- e(X, Y), @lt(X, Y).",
           "H(X, Y) :- H(X, Z), e(Z, Y), @lt(Z, Y)."], 2),
@@ -68,7 +73,8 @@ def make_case(rng):
     for n in range(rng.randint(2, 4)):
         rules, arity = rng.choice(patterns)
         head = f"r{n}"
-        lines += [r.replace("H(", f"{head}(") for r in rules]
+        lines += [r.replace("H_loop", f"{head}_loop").replace("H(", f"{head}(")
+                  for r in rules]
         args = ", ".join("AB"[:arity])
         outs.append(f"out :- {{1,1}} {head}({args}). [aggregation=avg]")
     lines += outs
