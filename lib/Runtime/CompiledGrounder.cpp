@@ -18,6 +18,10 @@ GroundingCode::~GroundingCode() = default;
 
 FailureOr<std::shared_ptr<const GroundingCode>>
 runtime::createGroundingCode(TemplateOp templ, const TemplateModel &model) {
+  auto code = std::make_shared<GroundingCode>();
+  // Nothing to join: the facts are the whole network.
+  if (model.rules.empty())
+    return std::shared_ptr<const GroundingCode>(std::move(code));
   FailureOr<CompiledGrounding> compiled = compileGrounding(templ);
   if (failed(compiled))
     return failure();
@@ -26,7 +30,6 @@ runtime::createGroundingCode(TemplateOp templ, const TemplateModel &model) {
            << "the compiled grounding has " << compiled->numRules
            << " rules, the model " << model.rules.size();
 
-  auto code = std::make_shared<GroundingCode>();
   // Every name a plan mentions is a constant of the template, interned when
   // the model was read.
   for (const std::string &name : compiled->names) {

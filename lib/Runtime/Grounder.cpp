@@ -416,6 +416,8 @@ struct Grounder::Impl {
     case ConstraintKind::neq:
       return !(v[0] == v[1] || compare(v[0], v[1]) == 0);
     case ConstraintKind::next: {
+      if (v[0].isInt() && v[1].isInt()) // exact, also beyond 2^53
+        return v[1].intValue() == v[0].intValue() + 1;
       std::optional<double> a = model.names.number(v[0]),
                             b = model.names.number(v[1]);
       return a && b && *b == *a + 1;
@@ -585,6 +587,13 @@ struct Grounder::Impl {
   void emitGroundRule(int ruleIndex, llvm::ArrayRef<Const> head) {
     const RuleModel &rule = model.rules[ruleIndex];
     const RulePlan &p = plans[ruleIndex];
+    if (rule.liftedFact) {
+      // A non-ground fact instantiated: a fact atom (a fact already there,
+      // from the sample or an earlier statement, keeps its value).
+      addFact(rule.head, std::vector<Const>(head.begin(), head.end()),
+              Tensor::scalar(1.0), rule.liftedFactWeight);
+      return;
+    }
     GroundRule gr;
     gr.rule = ruleIndex;
     for (auto [i, atom] : llvm::enumerate(rule.atoms))

@@ -353,12 +353,19 @@ FailureOr<TemplateModel> mlir::nlogic::runtime::buildModel(TemplateOp templ) {
     rm.location = locationString(rule.getLoc());
     if (auto dup = rule->getAttrOfType<BoolAttr>("nlogic.duplicit_grounding"))
       rm.duplicitGrounding = dup.getValue();
+    rm.liftedFact = rule->hasAttr("nlogic.lifted_fact");
     if (auto w = rule.getWeightAttr())
       rm.headWeight = weightIds.lookup(w.getValue());
     RuleReader reader(model, rm);
     reader.weightIds = weightIds;
     if (failed(reader.read(rule)))
       return failure();
+    if (rm.liftedFact)
+      for (const MapInstr &instr : rm.program)
+        if (instr.kind == MapInstr::Weigh) {
+          rm.liftedFactWeight = instr.weight;
+          break;
+        }
     if (auto over = rule.getAggTerms()) {
       HeadOp head = rule.getHeadOp();
       for (Attribute a : *over) {

@@ -98,6 +98,7 @@ FailureOr<std::string> Session::networkDot(size_t sample, std::string &error) {
 
 void Session::initialize(uint64_t seed, Initializer init) {
   params = initializeWeights(*templateModel, seed, init);
+  optimizer.reset();
 }
 
 LogicalResult Session::load(llvm::StringRef examples,
@@ -114,6 +115,7 @@ LogicalResult Session::load(llvm::StringRef examples,
   nets.clear();
   engine.reset();
   batchesBySize.clear();
+  optimizer.reset();
   std::string text;
   llvm::raw_string_ostream os(text);
   if (failed(loadDatasetText(*templateModel, examples, queries, data, os,
@@ -187,11 +189,14 @@ Session::train(const TrainOptions &options, std::string &error,
   FailureOr<std::vector<int>> ids = batches(options.batchSize, error);
   if (failed(ids))
     return failure();
-  Optimizer optimizer(options.optimizer, options.learningRate, *templateModel);
+  if (!optimizer || optimizer->getKind() != options.optimizer ||
+      optimizer->getLearningRate() != options.learningRate)
+    optimizer = std::make_unique<Optimizer>(
+        options.optimizer, options.learningRate, *templateModel);
   Metrics last;
   for (unsigned epoch = 1; epoch <= options.epochs; ++epoch) {
     std::vector<Tensor> outputs, targets;
-    trainEpoch(*engine, *ids, data, params, optimizer, options.loss, outputs,
+    trainEpoch(*engine, *ids, data, params, *optimizer, options.loss, outputs,
                targets);
     last = computeMetrics(options.loss, outputs, targets);
     if (onEpoch)

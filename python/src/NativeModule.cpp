@@ -241,6 +241,15 @@ PYBIND11_MODULE(_native, m) {
                                  std::to_string(t.data.size()) +
                                  " elements, the value " +
                                  std::to_string(value.size()));
+             // A matrix must come with its own shape, not another one of the
+             // same size (which would silently be reinterpreted).
+             if (value.ndim() == 2 &&
+                 (value.shape(0) != t.rows || value.shape(1) != t.cols))
+               throw NLogicError("weight '" + name + "' is " +
+                                 std::to_string(t.rows) + "x" +
+                                 std::to_string(t.cols) + ", the value " +
+                                 std::to_string(value.shape(0)) + "x" +
+                                 std::to_string(value.shape(1)));
              std::copy(value.data(), value.data() + value.size(),
                        t.data.begin());
            })

@@ -134,3 +134,23 @@ def test_fast_math_agrees_to_rounding():
         model.train(data, epochs=20)
         outputs.append(model.test(data))
     np.testing.assert_allclose(outputs[0], outputs[1], rtol=1e-10)
+
+
+def test_training_continues_across_calls():
+    """Adam's moments carry over: three calls of one epoch are one call of
+    three epochs."""
+    def trained(calls, epochs):
+        model = xor_model(optimizer=nlogic.Adam(lr=0.05))
+        data = model.build_dataset(
+            nlogic.FileDataset(examples_file=XOR_EXAMPLES))
+        for _ in range(calls):
+            model.train(data, epochs=epochs)
+        return model.test(data)
+    np.testing.assert_array_equal(trained(3, 1), trained(1, 3))
+
+
+def test_a_matrix_must_have_the_weights_shape():
+    session = _native.Session("h(X) :- $w={2,3} e(X).\n")
+    with pytest.raises(nlogic.NLogicError, match="is 2x3, the value 3x2"):
+        session.set_weight("w", np.zeros((3, 2)))
+    session.set_weight("w", np.zeros(6))  # flat, row-major: accepted

@@ -159,6 +159,11 @@ struct RuleModel {
   /// Keep substitutions whose neural inputs are identical (NeuraLogic's
   /// `duplicit_grounding`); by default such duplicates are merged.
   bool duplicitGrounding = false;
+  /// A non-ground fact lifted over the active domain (the importer's
+  /// `nlogic.lifted_fact` rules): its substitutions make fact atoms valued
+  /// by `liftedFactWeight` (or 1), not ground rules.
+  bool liftedFact = false;
+  int liftedFactWeight = -1;
   std::string location; // "file:line:col" of the rule
 };
 

@@ -71,7 +71,8 @@ public:
   evaluate(std::string &error);
 
   /// Trains the weights; `onEpoch(epoch, metrics)` after each epoch (the
-  /// metrics of the outputs seen during that epoch).
+  /// metrics of the outputs seen during that epoch). Successive calls
+  /// continue one optimisation (Adam's moments carry over).
   mlir::FailureOr<Metrics>
   train(const TrainOptions &options, std::string &error,
         llvm::function_ref<void(unsigned, const Metrics &)> onEpoch = {});
@@ -95,6 +96,10 @@ private:
   std::unique_ptr<Engine> engine;
   std::map<size_t, std::vector<int>> batchesBySize;
   Parameters params;
+  /// Kept across train() calls (Adam's moments), until the optimizer or
+  /// its learning rate change, the weights are re-initialised or new data
+  /// is loaded.
+  std::unique_ptr<Optimizer> optimizer;
 
   /// The diagnostics collected since the last call, as error text.
   std::string takeDiagnostics(llvm::StringRef fallback);

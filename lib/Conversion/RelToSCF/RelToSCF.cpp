@@ -137,7 +137,7 @@ struct ConvertRelToSCF
     ModuleOp module = getOperation();
     auto templates = llvm::to_vector(module.getOps<TemplateOp>());
     auto plans = llvm::to_vector(module.getOps<rel::PlanOp>());
-    if (plans.empty())
+    if (plans.empty() && templates.empty())
       return;
     if (templates.size() != 1) {
       module.emitError("join plans need exactly one nlogic.template in the "

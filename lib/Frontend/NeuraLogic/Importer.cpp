@@ -847,16 +847,20 @@ private:
       }
       rule.metadata = {meta(fact.loc, "transformation", "identity"),
                        meta(fact.loc, "aggregation", "sum")};
+      rule.liftedFact = true;
       ast.rules.push_back(std::move(rule));
     }
     ast.facts = std::move(groundFacts);
 
     for (Rule &rule : ast.rules) {
+      // Variables that a positive literal binds or a builtin may generate;
+      // one mentioned only under `!` is still unbound.
       llvm::StringSet<> mentioned;
       for (const Literal &l : rule.body)
-        for (const Term &t : l.terms)
-          if (t.kind == Term::Variable)
-            mentioned.insert(t.text);
+        if (!l.hardNegated)
+          for (const Term &t : l.terms)
+            if (t.kind == Term::Variable)
+              mentioned.insert(t.text);
       for (const Term &t : rule.head.terms)
         if (t.kind == Term::Variable && t.text != "_" &&
             mentioned.insert(t.text).second)
@@ -1148,6 +1152,9 @@ private:
     if (s.duplicitGrounding)
       ruleOp->setAttr("nlogic.duplicit_grounding",
                       builder.getBoolAttr(*s.duplicitGrounding));
+    // The runtime instantiates it as facts, not ground rules.
+    if (rule.liftedFact)
+      ruleOp->setAttr("nlogic.lifted_fact", builder.getUnitAttr());
     if (!s.learnable)
       if (failed(fixRuleWeights(rule, s)))
         return failure();

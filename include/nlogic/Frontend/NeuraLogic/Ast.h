@@ -84,6 +84,8 @@ struct Rule {
   std::vector<Literal> body;
   std::optional<WeightSpec> offset;
   std::vector<MetaEntry> metadata;
+  /// A non-ground fact rewritten as a rule over `__domain` by the importer.
+  bool liftedFact = false;
 };
 
 /// `name / arity {3,1}` (offset) or `name / arity [metadata]`.

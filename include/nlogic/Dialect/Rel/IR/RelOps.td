@@ -184,8 +184,10 @@ def Rel_ConstOp : Rel_Op<"const", [Pure]> {
 def Rel_ArithOp : Rel_Op<"arith", [Pure]> {
   let summary = "integer arithmetic on terms";
   let description = [{
-    `lhs kind rhs` on two integer terms (`mod` is the non-negative
-    remainder). A name operand or a zero divisor gives the undefined term.
+    `lhs kind rhs` on two integer terms (`div` truncates; `mod` is
+    `((lhs % rhs) + rhs) % rhs`, the remainder with the divisor's sign:
+    non-negative for a positive divisor). A name operand or a zero divisor
+    gives the undefined term.
 
     Example:
     ```mlir
