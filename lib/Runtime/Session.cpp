@@ -106,6 +106,24 @@ LogicalResult Session::load(llvm::StringRef examples,
                             llvm::StringRef engineName, std::string &error,
                             llvm::StringRef examplesName,
                             llvm::StringRef queriesName, bool fastMath) {
+  // Warnings of earlier calls are not this call's error.
+  diagnostics.clear();
+  if (succeeded(loadData(examples, queries, engineName, error, examplesName,
+                         queriesName, fastMath)))
+    return success();
+  // Nothing half loaded stays behind.
+  data = Dataset();
+  nets.clear();
+  engine.reset();
+  batchesBySize.clear();
+  return failure();
+}
+
+LogicalResult Session::loadData(llvm::StringRef examples,
+                                std::optional<llvm::StringRef> queries,
+                                llvm::StringRef engineName, std::string &error,
+                                llvm::StringRef examplesName,
+                                llvm::StringRef queriesName, bool fastMath) {
   if (engineName != "compiled" && engineName != "reference") {
     error = "unknown engine '" + engineName.str() +
             "' (expected compiled or reference)";

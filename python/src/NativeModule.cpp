@@ -128,8 +128,14 @@ PYBIND11_MODULE(_native, m) {
             std::optional<llvm::StringRef> q;
             if (queries)
               q = *queries;
-            if (failed(s.load(examples, q, engine, error, examplesName,
-                              queriesName, fastMath)))
+            LogicalResult loaded = failure();
+            {
+              // Compiling and grounding take no Python objects.
+              py::gil_scoped_release release;
+              loaded = s.load(examples, q, engine, error, examplesName,
+                              queriesName, fastMath);
+            }
+            if (failed(loaded))
               throw NLogicError(error);
           },
           py::arg("examples"), py::arg("queries") = std::nullopt,
@@ -178,7 +184,11 @@ PYBIND11_MODULE(_native, m) {
           "evaluate",
           [](Session &s) {
             std::string error;
-            auto outputs = s.evaluate(error);
+            FailureOr<std::vector<std::vector<Tensor>>> outputs = failure();
+            {
+              py::gil_scoped_release release;
+              outputs = s.evaluate(error);
+            }
             if (failed(outputs))
               throw NLogicError(error);
             py::list out;

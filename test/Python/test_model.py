@@ -35,8 +35,12 @@ def test_import_gives_verified_ir():
 
 def test_dataset_errors_carry_the_location():
     model = xor_model()
+    model.build_dataset(nlogic.FileDataset(examples_file=XOR_EXAMPLES))
+    assert model._session.num_samples() == 4
     with pytest.raises(nlogic.NLogicError, match=r"examples:1:\d+: error"):
         model._session.load("<1> xor :- a(.\n")
+    # Nothing half loaded stays behind.
+    assert model._session.num_samples() == 0
 
 
 def test_file_dataset_errors_name_the_file(tmp_path):

@@ -104,6 +104,11 @@ private:
   /// The diagnostics collected since the last call, as error text.
   std::string takeDiagnostics(llvm::StringRef fallback);
   mlir::FailureOr<std::vector<int>> batches(size_t size, std::string &error);
+  mlir::LogicalResult loadData(llvm::StringRef examples,
+                               std::optional<llvm::StringRef> queries,
+                               llvm::StringRef engine, std::string &error,
+                               llvm::StringRef examplesName,
+                               llvm::StringRef queriesName, bool fastMath);
 };
 
 } // namespace mlir::nlogic::runtime
