@@ -335,8 +335,12 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     // reaches get slots too (their inputs are in the order already).
     for (size_t i = firstOfNet, end = placed.size(); i < end; ++i) {
       int a = placed[i].second;
+      int lastRule = -1;
       for (int gr : graph->atoms[a].groundRules) {
         int k = graph->rules[gr].rule;
+        if (k == lastRule) // ground rules are grouped by rule
+          continue;
+        lastRule = k;
         auto group = graph->groupOf.find({a, k});
         if (model.rules[k].aggregation != Aggregation::softmax ||
             group == graph->groupOf.end())

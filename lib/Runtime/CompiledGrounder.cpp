@@ -63,3 +63,15 @@ runtime::createGroundingCode(TemplateOp templ, const TemplateModel &model) {
   }
   return std::shared_ptr<const GroundingCode>(std::move(code));
 }
+
+FailureOr<std::unique_ptr<Grounder>>
+runtime::createGrounder(TemplateOp templ, const TemplateModel &model,
+                        bool compiled) {
+  if (!compiled)
+    return std::make_unique<Grounder>(model);
+  FailureOr<std::shared_ptr<const GroundingCode>> code =
+      createGroundingCode(templ, model);
+  if (failed(code))
+    return failure();
+  return std::make_unique<Grounder>(model, std::move(*code));
+}

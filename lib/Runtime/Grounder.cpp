@@ -947,6 +947,19 @@ LogicalResult Grounder::ground(const Sample &sample, GroundNetwork &network,
   return impl->ground(sample, network, error);
 }
 
+LogicalResult
+mlir::nlogic::runtime::groundDataset(Grounder &grounder, const Dataset &dataset,
+                                     std::vector<GroundNetwork> &networks,
+                                     std::string &error) {
+  networks.resize(dataset.samples.size());
+  for (auto [sample, net] : llvm::zip(dataset.samples, networks))
+    if (failed(grounder.ground(sample, net, error))) {
+      error = "sample " + sample.id + ": " + error;
+      return failure();
+    }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Callbacks of compiled join plans (GroundingABI.h)
 //===----------------------------------------------------------------------===//

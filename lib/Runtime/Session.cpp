@@ -143,24 +143,14 @@ LogicalResult Session::loadData(llvm::StringRef examples,
   }
   // Data files may name relations the template does not: their weights do
   // not change, but the model has more relations now.
-  std::unique_ptr<Grounder> grounder;
-  if (engineName == "compiled") {
-    FailureOr<std::shared_ptr<const GroundingCode>> code =
-        createGroundingCode(templ, *templateModel);
-    if (failed(code)) {
-      error = takeDiagnostics("cannot compile the join plans");
-      return failure();
-    }
-    grounder = std::make_unique<Grounder>(*templateModel, std::move(*code));
-  } else {
-    grounder = std::make_unique<Grounder>(*templateModel);
+  FailureOr<std::unique_ptr<Grounder>> grounder =
+      createGrounder(templ, *templateModel, engineName == "compiled");
+  if (failed(grounder)) {
+    error = takeDiagnostics("cannot compile the join plans");
+    return failure();
   }
-  nets.resize(data.samples.size());
-  for (auto [sample, net] : llvm::zip(data.samples, nets))
-    if (failed(grounder->ground(sample, net, error))) {
-      error = "sample " + sample.id + ": " + error;
-      return failure();
-    }
+  if (failed(groundDataset(**grounder, data, nets, error)))
+    return failure();
   if (engineName == "reference") {
     engine = createReferenceEngine(*templateModel);
     return success();

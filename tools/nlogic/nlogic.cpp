@@ -295,14 +295,10 @@ struct Loaded {
 /// Grounds every sample of `data`; exits on error.
 static void groundAll(Grounder &grounder, const Loaded &data,
                       std::vector<GroundNetwork> &networks) {
-  networks.resize(data.dataset.samples.size());
-  for (auto [sample, net] : llvm::zip(data.dataset.samples, networks)) {
-    std::string error;
-    if (failed(grounder.ground(sample, net, error))) {
-      llvm::WithColor::error(llvm::errs(), "nlogic")
-          << "sample " << sample.id << ": " << error << "\n";
-      std::exit(1);
-    }
+  std::string error;
+  if (failed(groundDataset(grounder, data.dataset, networks, error))) {
+    llvm::WithColor::error(llvm::errs(), "nlogic") << error << "\n";
+    std::exit(1);
   }
 }
 
@@ -346,27 +342,21 @@ static void loadAndGround(MLIRContext &ctx, Loaded &out) {
 
   // The compiled engine grounds with compiled join plans, the reference
   // engine with the interpreted ones (the oracle).
-  std::unique_ptr<Grounder> grounderPtr;
-  if (engine == "compiled") {
-    auto compileStart = std::chrono::steady_clock::now();
-    FailureOr<std::shared_ptr<const GroundingCode>> code =
-        createGroundingCode(templ, out.model);
-    if (failed(code)) {
-      llvm::WithColor::note(llvm::errs(), "nlogic")
-          << "the reference engine runs every template: add --engine "
-             "reference\n";
-      std::exit(1);
-    }
-    grounderPtr = std::make_unique<Grounder>(out.model, std::move(*code));
-    out.grounderCompileSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                      compileStart)
-            .count();
-  } else {
-    grounderPtr = std::make_unique<Grounder>(out.model);
+  auto compileStart = std::chrono::steady_clock::now();
+  FailureOr<std::unique_ptr<Grounder>> grounder =
+      createGrounder(templ, out.model, engine == "compiled");
+  if (failed(grounder)) {
+    llvm::WithColor::note(llvm::errs(), "nlogic")
+        << "the reference engine runs every template: add --engine "
+           "reference\n";
+    std::exit(1);
   }
+  out.grounderCompileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                    compileStart)
+          .count();
   auto start = std::chrono::steady_clock::now();
-  groundAll(*grounderPtr, out, out.networks);
+  groundAll(**grounder, out, out.networks);
   out.groundSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -66,6 +66,19 @@ private:
   std::unique_ptr<Impl> impl;
 };
 
+/// The grounder an engine uses: the compiled join plans of `templ`
+/// (`compiled`), or the interpreted ones. Errors (compiling the plans) are
+/// reported at the template.
+mlir::FailureOr<std::unique_ptr<Grounder>>
+createGrounder(mlir::nlogic::TemplateOp templ, const TemplateModel &model,
+               bool compiled);
+
+/// Grounds every sample of `dataset` into `networks`; an error names the
+/// sample.
+mlir::LogicalResult groundDataset(Grounder &grounder, const Dataset &dataset,
+                                  std::vector<GroundNetwork> &networks,
+                                  std::string &error);
+
 } // namespace mlir::nlogic::runtime
 
 #endif // NLOGIC_RUNTIME_GROUNDER_H

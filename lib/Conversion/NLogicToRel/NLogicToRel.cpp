@@ -217,8 +217,10 @@ private:
     return success();
   }
 
-  /// Index of the constraint `V op W` (either side) with W a variable at a
-  /// known position, usable as a bound on V's loop.
+  /// Turns every pending comparison `V op W` (either side) between the
+  /// variable `v` about to be scanned and a variable W at a known position
+  /// into a bound of v's loop, combining several with min/max, and marks
+  /// those constraints done.
   void boundsFor(Value v, Value &lower, Value &upper) {
     auto one = [&]() { return arith::ConstantIndexOp::create(b, loc, 1); };
     for (auto [i, c] : llvm::enumerate(constraints)) {
