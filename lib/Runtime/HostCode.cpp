@@ -5,11 +5,54 @@
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::nlogic;
+
+/// With NLOGIC_PERF_MAP set, appends the address range of every function of
+/// the linked object to /tmp/perf-<pid>.map, the file `perf report` reads
+/// to name code it cannot find in a binary: kernels then show up by name
+/// in profiles instead of as bare addresses.
+static void writePerfMap(llvm::orc::LLJIT &jit, llvm::MemoryBufferRef code) {
+  auto object = llvm::object::ObjectFile::createObjectFile(code);
+  if (!object) {
+    llvm::consumeError(object.takeError());
+    return;
+  }
+  std::error_code ec;
+  llvm::raw_fd_ostream map(
+      "/tmp/perf-" + std::to_string(llvm::sys::Process::getProcessId()) +
+          ".map",
+      ec, llvm::sys::fs::OF_Append);
+  if (ec)
+    return;
+  for (const llvm::object::SymbolRef &symbol : (*object)->symbols()) {
+    auto type = symbol.getType();
+    auto name = symbol.getName();
+    if (!type || !name || *type != llvm::object::SymbolRef::ST_Function) {
+      if (!type)
+        llvm::consumeError(type.takeError());
+      if (!name)
+        llvm::consumeError(name.takeError());
+      continue;
+    }
+    auto address = jit.lookup(*name);
+    if (!address) {
+      llvm::consumeError(address.takeError());
+      continue;
+    }
+    uint64_t size = llvm::object::ELFSymbolRef(symbol).getSize();
+    map << llvm::format_hex_no_prefix(address->getValue(), 1) << ' '
+        << llvm::format_hex_no_prefix(size, 1) << ' ' << *name << '\n';
+  }
+}
 
 FailureOr<std::unique_ptr<llvm::orc::LLJIT>> runtime::loadHostCode(
     ModuleOp module, llvm::StringRef probe,
@@ -49,10 +92,17 @@ FailureOr<std::unique_ptr<llvm::orc::LLJIT>> runtime::loadHostCode(
     if (!process)
       return process.takeError();
     lib.addGenerator(std::move(*process));
+    // The linker may free the object once linked: keep a copy to name
+    // its functions for profilers.
+    std::unique_ptr<llvm::MemoryBuffer> copy;
+    if (llvm::sys::Process::GetEnv("NLOGIC_PERF_MAP"))
+      copy = llvm::MemoryBuffer::getMemBufferCopy(code->getBuffer());
     if (llvm::Error e = (*jit)->addObjectFile(std::move(code)))
       return std::move(e);
     if (auto sym = (*jit)->lookup(probe); !sym)
       return sym.takeError();
+    if (copy)
+      writePerfMap(**jit, copy->getMemBufferRef());
     return std::move(*jit);
   };
   auto jit = link(std::move(object->object));

@@ -142,13 +142,32 @@ void KernelBuilder::reduceAll(const Buf &out, ArrayRef<Buf> ins,
   maps.push_back(AffineMap::get(2, 0, {zero, zero}, ctx));
   SmallVector<utils::IteratorType> iters(2, utils::IteratorType::reduction);
   size_t numIns = ins.size();
-  linalg::GenericOp::create(
+  auto generic = linalg::GenericOp::create(
       b, TypeRange{}, inMems, ValueRange{out.mem}, maps, iters, "", "",
       [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder ib(loc, nested);
         Value r = fn(ib, args.take_front(numIns), args[numIns]);
         linalg::YieldOp::create(ib, r);
       });
+  // Whatever the caller folds (a sum, a dot product, a sum of squares),
+  // its arithmetic gets the reduction's flags, so that a fast-math build
+  // vectorises every reduction, not only those built by this class.
+  if (reductionFlags != arith::FastMathFlags::none)
+    generic.getRegion().walk([&](arith::ArithFastMathInterface op) {
+      if (isa<arith::AddFOp, arith::MulFOp, arith::SubFOp>(op))
+        op->setAttr(op.getFastMathAttrName(),
+                    arith::FastMathFlagsAttr::get(ctx, reductionFlags));
+    });
+}
+
+/// Element strides of `m` along its logical rows and columns.
+static std::pair<int64_t, int64_t> logicalStrides(const Buf &m) {
+  auto type = cast<MemRefType>(m.mem.getType());
+  auto [strides, offset] = type.getStridesAndOffset();
+  (void)offset;
+  if (m.transposed)
+    return {strides[1], strides[0]};
+  return {strides[0], strides[1]};
 }
 
 void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
@@ -156,20 +175,45 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
          c.logicalRows() == x.logicalRows() &&
          c.logicalCols() == y.logicalCols() && "matrix product shapes");
   MLIRContext *ctx = b.getContext();
-  // The reduction loop is outermost: each element of c still accumulates
-  // its products in k order (the same bits as the reference), but the
-  // inner loops update independent elements, which LLVM can vectorise
-  // without reassociating floating-point sums.
-  AffineExpr k = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx),
-             j = getAffineDimExpr(2, ctx);
+  // Loop order decides what LLVM can vectorise; it never changes the bits:
+  // each element of c accumulates its products in k order whichever loops
+  // enclose the k loop. The innermost loop is the dimension along which
+  // most operands are contiguous or invariant (x is invariant in j, y in i,
+  // c in k). It may be the reduction k only when sums may reassociate
+  // (a vectorised dot product) or when it is the only non-trivial one.
+  enum { I = 0, J = 1, K = 2 };
+  int64_t extent[3] = {c.logicalRows(), c.logicalCols(), x.logicalCols()};
+  auto [xRow, xCol] = logicalStrides(x);
+  auto [yRow, yCol] = logicalStrides(y);
+  auto [cRow, cCol] = logicalStrides(c);
+  int score[3] = {(xRow == 1) + 1 + (cRow == 1), 1 + (yCol == 1) + (cCol == 1),
+                  (xCol == 1) + (yRow == 1) + 1};
+  bool reassociates = reductionFlags != arith::FastMathFlags::none;
+  int inner = -1;
+  for (int d : {J, I, K}) {
+    if (extent[d] == 1 || (d == K && !reassociates && inner != -1))
+      continue;
+    if (inner == -1 || score[d] > score[inner] || (inner == K && !reassociates))
+      inner = d;
+  }
+  SmallVector<int> order;
+  for (int d : {K, I, J})
+    if (d != inner)
+      order.push_back(d);
+  order.push_back(inner == -1 ? J : inner);
+  AffineExpr dim[3];
+  SmallVector<utils::IteratorType> iters;
+  for (auto [pos, d] : llvm::enumerate(order)) {
+    dim[d] = getAffineDimExpr(pos, ctx);
+    iters.push_back(d == K ? utils::IteratorType::reduction
+                           : utils::IteratorType::parallel);
+  }
   auto map = [&](const Buf &m, AffineExpr r, AffineExpr col) {
     return m.transposed ? AffineMap::get(3, 0, {col, r}, ctx)
                         : AffineMap::get(3, 0, {r, col}, ctx);
   };
-  SmallVector<AffineMap> maps = {map(x, i, k), map(y, k, j), map(c, i, j)};
-  SmallVector<utils::IteratorType> iters = {utils::IteratorType::reduction,
-                                            utils::IteratorType::parallel,
-                                            utils::IteratorType::parallel};
+  SmallVector<AffineMap> maps = {map(x, dim[I], dim[K]), map(y, dim[K], dim[J]),
+                                 map(c, dim[I], dim[J])};
   linalg::GenericOp::create(
       b, TypeRange{}, ValueRange{x.mem, y.mem}, ValueRange{c.mem}, maps, iters,
       "", "", [&](OpBuilder &nested, Location loc, ValueRange args) {

@@ -64,6 +64,9 @@ public:
         on ? arith::FastMathFlags::reassoc | arith::FastMathFlags::contract
            : arith::FastMathFlags::none;
   }
+  bool reassociates() const {
+    return reductionFlags != arith::FastMathFlags::none;
+  }
   Type getElementType() const { return elementType; }
 
   /// A stack buffer of rows x cols elements.

@@ -348,8 +348,7 @@ void MapProgram::crossSumGeneric(ArrayRef<Buf> vectors, const Buf &whole,
   SmallVector<AffineMap> maps;
   SmallVector<Value> ins;
   for (unsigned j = 0; j < k; ++j) {
-    maps.push_back(
-        AffineMap::get(k, 0, {getAffineDimExpr(j, ctx), zero}, ctx));
+    maps.push_back(AffineMap::get(k, 0, {getAffineDimExpr(j, ctx), zero}, ctx));
     ins.push_back(vectors[j].mem);
   }
   AffineMap flatMap = AffineMap::get(k, 0, {flat, zero}, ctx);
@@ -394,25 +393,24 @@ int MapProgram::emitCrossSum(ArrayRef<int> ins) {
   int out = temp(total, 1, ins);
   kb.fill(slots[out].value, 0.0);
   crossSumGeneric(vectors, slots[out].value, -1, Buf());
-  tape.push_back(Step{StepKind::CrossSum,
-                      SmallVector<int>(ins.begin(), ins.end()), out});
+  tape.push_back(
+      Step{StepKind::CrossSum, SmallVector<int>(ins.begin(), ins.end()), out});
   return out;
 }
 
 int MapProgram::emitCosSim(ArrayRef<int> ins) {
   // a.b / (|a| |b|), 0 when either vector is zero (as the reference).
   Buf a = slots[ins[0]].value, bv = slots[ins[1]].value;
-  Buf aa = scalarBuf(kb, 0.0), bb = scalarBuf(kb, 0.0),
-      ab = scalarBuf(kb, 0.0);
+  Buf aa = scalarBuf(kb, 0.0), bb = scalarBuf(kb, 0.0), ab = scalarBuf(kb, 0.0);
   accumulateProduct(kb, aa, {a, a});
   accumulateProduct(kb, bb, {bv, bv});
   accumulateProduct(kb, ab, {a, bv});
   int out = temp(1, 1, ins);
   kb.elementwise(slots[out].value, {aa, bb, ab},
                  [](ImplicitLocOpBuilder &b, ValueRange v, Value) {
-                   Value denom = arith::MulFOp::create(
-                       b, math::SqrtOp::create(b, v[0]),
-                       math::SqrtOp::create(b, v[1]));
+                   Value denom =
+                       arith::MulFOp::create(b, math::SqrtOp::create(b, v[0]),
+                                             math::SqrtOp::create(b, v[1]));
                    Value positive = arith::CmpFOp::create(
                        b, arith::CmpFPredicate::OGT, denom, cst(b, denom, 0));
                    return Value(arith::SelectOp::create(
@@ -455,6 +453,14 @@ FailureOr<int> MapProgram::emitOp(Operation &op) {
     auto [rows, cols] = shapeOf(comb.getResult());
     Combination kind = comb.getKind();
     if (kind == Combination::product) {
+      // Scalars commute with matrix products: when sums may reassociate,
+      // multiply them in last, so that `s * k^T * q` is one dot product
+      // and one multiplication (and its gradient with respect to s the
+      // dot product, kept) instead of a scaled copy of k first.
+      if (kb.reassociates())
+        std::stable_partition(ins.begin(), ins.end(), [&](int i) {
+          return !slots[i].value.isScalarLike();
+        });
       int acc = ins.front();
       for (int in : ArrayRef<int>(ins).drop_front())
         acc = emitProduct2(acc, in);
@@ -613,11 +619,31 @@ bool MapProgram::resultNeedsGradient() const {
 }
 
 void MapProgram::emitBackward(const Buf &dResult) {
+  // The result's gradient is dResult itself when the result is a plain
+  // intermediate no step reads: steps only accumulate into their inputs'
+  // gradients, so nothing writes it, and a zeroed copy would be wasted
+  // work per substitution.
+  bool resultIsInput =
+      llvm::any_of(tape,
+                   [&](const Step &step) {
+                     return llvm::is_contained(step.ins, result);
+                   }) ||
+      llvm::any_of(slots, [&](const Slot &s) { return s.aliasOf == result; });
+  bool gradIsDResult = resultNeedsGradient() && !resultIsInput &&
+                       slots[result].kind == SlotKind::Temp &&
+                       slots[result].aliasOf < 0 && !dResult.transposed &&
+                       !slots[result].value.transposed &&
+                       slots[result].value.rows == dResult.rows &&
+                       slots[result].value.cols == dResult.cols;
   // Gradient buffers: arena views for atoms and weights, zeroed stack
   // buffers for intermediate values, shared storage for aliases.
-  for (Slot &s : slots) {
+  for (auto [id, s] : llvm::enumerate(slots)) {
     if (!s.needsGradient)
       continue;
+    if (gradIsDResult && static_cast<int>(id) == result) {
+      s.grad = dResult;
+      continue;
+    }
     switch (s.kind) {
     case SlotKind::Atom:
       s.grad =
@@ -642,7 +668,8 @@ void MapProgram::emitBackward(const Buf &dResult) {
   }
   if (!resultNeedsGradient())
     return;
-  kb.accumulate(dResult, slots[result].grad);
+  if (!gradIsDResult)
+    kb.accumulate(dResult, slots[result].grad);
   for (const Step &step : llvm::reverse(tape))
     if (slots[step.out].needsGradient)
       backwardStep(step);
@@ -816,16 +843,16 @@ void MapProgram::backwardStep(const Step &step) {
       kb.elementwise(
           grad(self), {val(self), val(other), selfSq, otherSq, y, dy},
           [](ImplicitLocOpBuilder &b, ValueRange v, Value o) {
-            Value denom = arith::MulFOp::create(
-                b, math::SqrtOp::create(b, v[2]),
-                math::SqrtOp::create(b, v[3]));
-            Value positive = arith::CmpFOp::create(
-                b, arith::CmpFPredicate::OGT, denom, cst(b, denom, 0));
+            Value denom =
+                arith::MulFOp::create(b, math::SqrtOp::create(b, v[2]),
+                                      math::SqrtOp::create(b, v[3]));
+            Value positive = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT,
+                                                   denom, cst(b, denom, 0));
             Value t1 = arith::DivFOp::create(b, v[1], denom);
             Value t2 = arith::DivFOp::create(
                 b, arith::MulFOp::create(b, v[4], v[0]), v[2]);
-            Value d = arith::MulFOp::create(
-                b, v[5], arith::SubFOp::create(b, t1, t2));
+            Value d = arith::MulFOp::create(b, v[5],
+                                            arith::SubFOp::create(b, t1, t2));
             Value add = arith::AddFOp::create(b, o, d);
             return Value(arith::SelectOp::create(b, positive, add, o));
           });

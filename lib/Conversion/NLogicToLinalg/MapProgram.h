@@ -114,8 +114,8 @@ private:
     bool isMax = false; // Extreme
     Transformation transformation = Transformation::identity;
     double alpha = 0.01;
-    Buf aux;  // Norm: the standard deviation; CosSim: a.a
-    Buf aux2; // CosSim: b.b
+    Buf aux;                // Norm: the standard deviation; CosSim: a.a
+    Buf aux2;               // CosSim: b.b
     bool alongCols = false; // Concat: side by side instead of stacked
   };
 

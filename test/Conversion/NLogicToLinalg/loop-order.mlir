@@ -1,0 +1,60 @@
+// RUN: nlogic-opt %s --convert-nlogic-to-linalg | FileCheck %s --check-prefix=EXACT
+// RUN: nlogic-opt %s --convert-nlogic-to-linalg="reassociate=true" | FileCheck %s --check-prefix=FAST
+
+// Loop orders of matrix products. The innermost loop of `y = W x` decides
+// what LLVM vectorises; every order gives each output element the same
+// sum in the same k order, so the choice never changes the bits.
+//
+// Exact: the reduction k stays outside and the rows i run innermost (an
+// axpy over a column of W). Fast-math: k runs innermost, along W's rows
+// and x (both contiguous), a dot product LLVM vectorises with partial sums.
+
+nlogic.template @t {
+  nlogic.relation @x arity 1 : tensor<8xf64>
+  nlogic.relation @h arity 1 : tensor<4xf64> transform identity combine sum
+  nlogic.relation @k arity 1 : tensor<8xf64>
+  nlogic.relation @s arity 2 : tensor<1xf64> transform identity combine sum
+  nlogic.relation @d arity 0 : f64
+  nlogic.weight @w : tensor<4x8xf64>
+  nlogic.rule @h vars(%I) aggregate sum {
+    %0 = nlogic.atom @x(%I) : tensor<8xf64>
+    %1 = nlogic.weigh @w, %0 : tensor<8xf64> -> tensor<4xf64>
+    nlogic.head(%I) = %1 : tensor<4xf64>
+  }
+  nlogic.rule @s vars(%I, %J) aggregate sum {
+    %0 = nlogic.atom @d() : f64
+    %1 = nlogic.atom @k(%J) transposed : tensor<1x8xf64>
+    %2 = nlogic.atom @x(%I) : tensor<8xf64>
+    %3 = nlogic.combine product(%0, %1, %2) : (f64, tensor<1x8xf64>, tensor<8xf64>) -> tensor<1xf64>
+    nlogic.head(%I, %J) = %3 : tensor<1xf64>
+  }
+}
+
+// EXACT-DAG: #[[W_KJI:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// EXACT-DAG: #[[X_KJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// EXACT-DAG: #[[Y_IJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// EXACT-LABEL: func.func @nlogic_rule0_forward(
+// EXACT: linalg.generic {indexing_maps = [#[[W_KJI]], #[[X_KJ]], #[[Y_IJ]]], iterator_types = ["reduction", "parallel", "parallel"]}
+
+// FAST-DAG: #[[W_IK:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// FAST-DAG: #[[X_KJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// FAST-DAG: #[[Y_IJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// FAST-LABEL: func.func @nlogic_rule0_forward(
+// FAST: linalg.generic {indexing_maps = [#[[W_IK]], #[[X_KJ]], #[[Y_IJ]]], iterator_types = ["parallel", "parallel", "reduction"]}
+
+// A product with a scalar: exact keeps the reference's order, d * k^T
+// (a scaled copy of k) and then the dot product with x; fast-math takes
+// the dot product first and multiplies the scalar in last.
+// EXACT-LABEL: func.func @nlogic_rule1_forward(
+// EXACT: scf.for
+// EXACT: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}}outs(%[[SCALED:.*]] : memref<1x8xf64>)
+// EXACT: arith.mulf
+// EXACT: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}ins(%[[SCALED]],
+
+// FAST-LABEL: func.func @nlogic_rule1_forward(
+// FAST: scf.for
+// FAST-NOT: memref<1x8xf64>
+// FAST: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}outs(%[[DOT:.*]] : memref<1x1xf64>)
+// FAST: linalg.generic {{.*}}ins(%{{[^,]*}}, %[[DOT]] : memref<1x1xf64, strided<{{.*}}>>, memref<1x1xf64>)
+// FAST: arith.mulf
+// FAST-LABEL: func.func @nlogic_rule1_backward(
