@@ -682,11 +682,14 @@ LogicalResult TemplateLowering::run() {
                                           !w.getFixed()};
     layout.size += rows * cols;
   }
-  // Values with a gradient: derived atoms and facts valued by weights.
+  // Values with a gradient: derived atoms and facts valued by learnable
+  // weights. A fact valued by a fixed weight (the 1/sqrt(d) of attention)
+  // needs none: computing it would cost a dot product per substitution.
   for (RuleOp rule : templ.getRules())
     relationsWithGradient.insert(rule.getHeadAttr().getAttr());
   for (FactOp fact : templ.getBody().getOps<FactOp>())
-    if (fact.getWeightAttr())
+    if (auto weight = fact.getWeightAttr();
+        weight && layout.weights.lookup(weight.getAttr()).learnable)
       relationsWithGradient.insert(fact.getRelationAttr().getAttr());
 
   Stratification strata = computeStratification(templ);
