@@ -40,6 +40,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::nlogic;
@@ -124,6 +125,11 @@ static cl::opt<double> tolerance(
     cl::desc("largest difference check accepts, relative to the largest "
              "magnitude among the compared outputs, gradients or weights"),
     cl::init(1e-9), cl::sub(checkCmd), cl::cat(category));
+static cl::opt<unsigned> repeat(
+    "repeat",
+    cl::desc("time N forward passes over the samples (laid out once) and "
+             "print the fastest"),
+    cl::init(0), cl::sub(evalCmd), cl::cat(category));
 static cl::opt<bool> json("json", cl::desc("one JSON object per query"),
                           cl::sub(evalCmd), cl::cat(category));
 static cl::opt<std::string> dotPath("dot", cl::desc("write the network as DOT"),
@@ -491,6 +497,23 @@ static int runEval(MLIRContext &ctx) {
   loadAndGround(ctx, data);
   Parameters params = initialParameters(data.model);
   std::unique_ptr<Engine> eng = makeEngine(data);
+  if (repeat > 0) {
+    // Forward passes only: the layout and the code are made once, as a
+    // model serving requests would.
+    std::vector<int> batches = addBatches(*eng, data.networks, kEvalBatch);
+    double best = std::numeric_limits<double>::infinity();
+    for (unsigned i = 0; i < repeat; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      evaluateBatches(*eng, batches, params);
+      best = std::min(best, std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - start)
+                                .count());
+    }
+    llvm::errs() << llvm::format("forward: %.4f ms per pass over %zu samples "
+                                 "(fastest of %u)\n",
+                                 best * 1e3, data.networks.size(),
+                                 unsigned(repeat));
+  }
   std::vector<Tensor> outputs, targets;
   evaluateAll(*eng, data, params, outputs, targets);
   if (json) {
