@@ -122,7 +122,7 @@ def nlogic_forward_ms(work, fast_math):
 def nlogic_step_ms(work, fast_math):
     text = run_nlogic(work, "train", "--epochs", "5", "--optimizer", "sgd",
                       "--lr", "0.001", *(["--fast-math"] if fast_math else []))
-    rates = [float(r) for r in re.findall(r"(\d+) samples/s", text)]
+    rates = [float(r) for r in re.findall(r"([0-9.]+) samples/s", text)]
     return 1000.0 / max(rates[1:] or rates)
 
 

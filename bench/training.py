@@ -66,7 +66,7 @@ def run_train(template, examples, queries, engine, batch, epochs):
     out, err = proc.stdout, proc.stderr
     if proc.returncode != 0:
         sys.exit(f"nlogic failed: {' '.join(cmd)}\n{err}")
-    rates = [float(m) for m in re.findall(r"epoch \d+/\d+ .* (\d+) samples/s",
+    rates = [float(m) for m in re.findall(r"epoch \d+/\d+ .* ([0-9.]+) samples/s",
                                           out + err)]
     samples = int(re.search(r"on (\d+) samples", out).group(1))
     rate = statistics.median(rates[1:] or rates)

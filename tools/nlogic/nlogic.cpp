@@ -271,7 +271,11 @@ public:
                                  unsigned(epochs), m.loss, m.accuracy);
     if (m.auroc >= 0)
       llvm::errs() << llvm::format("  auroc %.4f", m.auroc);
-    llvm::errs() << llvm::format("  %.0f samples/s\n", samplesPerSec);
+    // Three significant digits where whole samples would round away most
+    // of the figure (large samples, one per epoch).
+    llvm::errs() << llvm::format(samplesPerSec >= 100 ? "  %.0f samples/s\n"
+                                                      : "  %.3g samples/s\n",
+                                 samplesPerSec);
   }
 
 private:

@@ -42,6 +42,32 @@ Buf KernelBuilder::view(Value arena, int64_t staticOffset, int64_t rows,
   return Buf{v, rows, cols};
 }
 
+Buf KernelBuilder::transposedAtEntry(const Buf &m) {
+  // 16K elements (128 KiB of f64) per copy keeps kernels far from any
+  // thread's stack limit.
+  constexpr int64_t kMaxElements = 16 * 1024;
+  auto cast = m.mem.getDefiningOp<memref::ReinterpretCastOp>();
+  if (!cast || m.size() > kMaxElements ||
+      !isa<BlockArgument>(cast.getSource()) ||
+      cast.getStaticOffsets().size() != 1 ||
+      ShapedType::isDynamic(cast.getStaticOffsets()[0]))
+    return {};
+  int64_t offset = cast.getStaticOffsets()[0];
+  auto key = std::make_tuple(cast.getSource().getAsOpaquePointer(), offset,
+                             m.rows, m.cols);
+  Value &copy = transposed[key];
+  if (!copy) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(entry);
+    Buf source = view(cast.getSource(), offset, m.rows, m.cols);
+    Buf t = alloc(m.cols, m.rows);
+    b.setInsertionPointAfter(source.mem.getDefiningOp());
+    copy = t.mem;
+    this->copy(source.t(), t);
+  }
+  return Buf{copy, m.cols, m.rows, /*transposed=*/true};
+}
+
 Buf KernelBuilder::subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows,
                            int64_t cols) {
   // A transposed buffer stores the logical block transposed.
@@ -181,6 +207,14 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
   // most operands are contiguous or invariant (x is invariant in j, y in i,
   // c in k). It may be the reduction k only when sums may reassociate
   // (a vectorised dot product) or when it is the only non-trivial one.
+  // Exact sums keep k outermost-but-sequential, so `W x` runs along W's
+  // columns (stride cols): read a weight from a transposed copy instead,
+  // made once per kernel call, and the loop runs along contiguous memory
+  // with the same bits.
+  if (!reassociates() && x.rows > 1 && x.cols > 1 && !x.transposed &&
+      c.logicalRows() > 1)
+    if (Buf t = transposedAtEntry(x))
+      return matmulAcc(t, y, c);
   enum { I = 0, J = 1, K = 2 };
   int64_t extent[3] = {c.logicalRows(), c.logicalCols(), x.logicalCols()};
   auto [xRow, xCol] = logicalStrides(x);

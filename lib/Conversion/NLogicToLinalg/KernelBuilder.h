@@ -18,6 +18,8 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <functional>
+#include <map>
+#include <tuple>
 
 namespace mlir::nlogic::kernels {
 
@@ -115,6 +117,11 @@ public:
   Value div(Value x, Value y);
 
 private:
+  /// For a matrix read in place from a kernel argument at a constant
+  /// offset (a weight: it does not change while the kernel runs), a copy
+  /// stored transposed, made once at the kernel's entry; null otherwise or
+  /// when the copy would not fit comfortably on the stack.
+  Buf transposedAtEntry(const Buf &m);
   AffineMap mapFor(const Buf &in, const Buf &out, unsigned numDims);
   /// `acc + x * y` with the reduction's fast-math flags.
   Value multiplyAdd(ImplicitLocOpBuilder &ib, Value acc, Value x, Value y);
@@ -122,6 +129,8 @@ private:
   arith::FastMathFlags reductionFlags = arith::FastMathFlags::none;
   ImplicitLocOpBuilder &b;
   Block *entry;
+  /// transposedAtEntry's copies by (argument, offset, rows, cols).
+  std::map<std::tuple<void *, int64_t, int64_t, int64_t>, Value> transposed;
   Type elementType;
 };
 

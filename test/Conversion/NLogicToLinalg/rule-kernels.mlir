@@ -7,9 +7,11 @@
 // reduced into a stack buffer; nothing per substitution is stored.
 
 // Loop orders of the matrix products (see loop-order.mlir): the forward
-// W x loops (k, j, i), the backward dW += dy x^T loops (k, i, j).
-// CHECK-DAG: #[[W_KJI:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// W x loops (k, j, i) over a transposed copy of W, the backward
+// dW += dy x^T loops (k, i, j).
+// CHECK-DAG: #[[WT_KI:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[DY_KIJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d1, d0)>
+// CHECK-DAG: #[[XT_KJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d0)>
 // CHECK-DAG: #[[DW_KIJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
@@ -22,8 +24,7 @@
 // CHECK: %[[OFF:.*]] = memref.load %[[INDEX]]
 // CHECK: %[[OFFIDX:.*]] = arith.index_cast %[[OFF]] : i32 to index
 // CHECK: %[[X:.*]] = memref.reinterpret_cast %[[VALUES]] to offset: [%[[OFFIDX]]], sizes: [2, 1], strides: [1, 1]
-// CHECK: %[[W:.*]] = memref.reinterpret_cast %[[PARAMS]] to offset: [0], sizes: [3, 2], strides: [2, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[W_KJI]], #{{.*}}, #{{.*}}], iterator_types = ["reduction", "parallel", "parallel"]} ins(%[[W]], %[[X]] :
+// CHECK: linalg.generic {indexing_maps = [#[[WT_KI]], #{{.*}}, #{{.*}}], iterator_types = ["reduction", "parallel", "parallel"]} ins(%[[WT:.*]], %[[X]] :
 // CHECK: memref.reinterpret_cast %[[PARAMS]] to offset: [6], sizes: [3, 1]
 // CHECK: outs(%[[AGG]] : memref<3x1xf64>)
 // CHECK: arith.addf
@@ -43,7 +44,7 @@
 // segments, index, groups, n.
 // CHECK-LABEL: func.func @nlogic_rule0_backward(
 // CHECK: %[[DW:.*]] = memref.reinterpret_cast %arg6 to offset: [0], sizes: [3, 2], strides: [2, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[DY_KIJ]], #[[W_KJI]], #[[DW_KIJ]]], iterator_types = ["reduction", "parallel", "parallel"]} ins({{.*}}) outs(%[[DW]] :
+// CHECK: linalg.generic {indexing_maps = [#[[DY_KIJ]], #[[XT_KJ]], #[[DW_KIJ]]], iterator_types = ["reduction", "parallel", "parallel"]} ins({{.*}}) outs(%[[DW]] :
 // CHECK-NOT: offset: [6]
 // CHECK: return
 
