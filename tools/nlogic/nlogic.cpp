@@ -85,7 +85,8 @@ static cl::opt<bool> fastMath(
     "fast-math",
     cl::desc("let the compiled kernels reassociate sums (vectorised dot "
              "products; results differ from the reference by rounding)"),
-    cl::init(false), cl::sub(trainCmd), cl::sub(evalCmd), cl::cat(category));
+    cl::init(false), cl::sub(trainCmd), cl::sub(evalCmd), cl::sub(checkCmd),
+    cl::cat(category));
 static cl::opt<unsigned> epochs("epochs", cl::desc("training epochs"),
                                 cl::init(100), cl::sub(trainCmd),
                                 cl::sub(checkCmd), cl::cat(category));
@@ -667,7 +668,7 @@ static int runCheck(MLIRContext &ctx) {
   Parameters params = initialParameters(data.model);
   std::unique_ptr<Engine> reference = createReferenceEngine(data.model);
   FailureOr<std::unique_ptr<Engine>> compiled =
-      createCompiledEngine(data.templ, data.model, data.networks);
+      createCompiledEngine(data.templ, data.model, data.networks, fastMath);
   if (failed(compiled))
     return 1;
   bool ok = differing == 0;
