@@ -43,6 +43,8 @@ void nlogic::buildKernelLoweringPipeline(OpPassManager &pm) {
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Arenas are distinct buffers: tell LLVM on the pointers it sees.
+  pm.addPass(createPropagateKernelNoAliasPass());
 }
 
 /// Template level: static shapes, weights moved after aggregations.

@@ -149,4 +149,39 @@ def ConvertRelToSCFPass : Pass<"convert-rel-to-scf", "::mlir::ModuleOp"> {
   ];
 }
 
+def PropagateKernelNoAliasPass
+    : Pass<"nlogic-propagate-kernel-noalias", "::mlir::ModuleOp"> {
+  let summary = "Marks the data pointers of noalias memref arguments noalias "
+                "in lowered kernels";
+  let description = [{
+    Kernels take their arenas as memrefs marked `{llvm.noalias}`: distinct
+    buffers. `convert-func-to-llvm` expands every memref argument into its
+    descriptor's fields (allocated and aligned pointers, offset, sizes,
+    strides) and keeps the attribute only on the `_mlir_ciface_` wrapper,
+    whose arguments point at descriptors, not at the data. LLVM then has to
+    assume that a kernel's stores into one arena may change another: it
+    versions loops behind run-time overlap checks or does not vectorise
+    them at all (the Adam step ran one element at a time).
+
+    This pass runs after the conversion to the LLVM dialect. In every C
+    interface wrapper it follows each `{llvm.noalias}` descriptor argument
+    to the aligned pointer the wrapper loads from it and passes to the
+    wrapped function, and marks that parameter of the wrapped function
+    `llvm.noalias`. Memory is only ever accessed through the aligned
+    pointer, so the attribute says exactly what the memref argument did.
+
+    ```mlir
+    llvm.func @k(%alloc: !llvm.ptr, %aligned: !llvm.ptr, ...)
+    llvm.func @_mlir_ciface_k(%desc: !llvm.ptr {llvm.noalias}) {
+      %d = llvm.load %desc : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, ...)>
+      %p = llvm.extractvalue %d[1] : !llvm.struct<(...)>
+      llvm.call @k(..., %p, ...)
+    }
+    // becomes
+    llvm.func @k(%alloc: !llvm.ptr, %aligned: !llvm.ptr {llvm.noalias}, ...)
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // NLOGIC_CONVERSION_PASSES_TD
