@@ -34,12 +34,12 @@ void mlir::nlogic::runtime::trainEpoch(
   for (int b : batches) {
     std::vector<std::vector<Tensor>> out = engine.forward(b, params);
     std::vector<std::vector<Tensor>> dOut;
-    for (const std::vector<Tensor> &o : out) {
+    for (std::vector<Tensor> &o : out) {
       const Sample &s = dataset.samples[sample++];
       std::vector<Tensor> d;
       for (auto [q, v] : llvm::zip(s.queries, o)) {
         lossAndGrad(loss, v, q.target, d.emplace_back());
-        outputs.push_back(v);
+        outputs.push_back(std::move(v)); // the batch's outputs are not kept
         targets.push_back(q.target);
       }
       dOut.push_back(std::move(d));
