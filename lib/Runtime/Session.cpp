@@ -124,7 +124,8 @@ LogicalResult Session::loadData(llvm::StringRef examples,
                                 llvm::StringRef engineName, std::string &error,
                                 llvm::StringRef examplesName,
                                 llvm::StringRef queriesName, bool fastMath) {
-  if (engineName != "compiled" && engineName != "reference") {
+  std::optional<EngineKind> kind = engineKindNamed(engineName);
+  if (!kind) {
     error = "unknown engine '" + engineName.str() +
             "' (expected compiled or reference)";
     return failure();
@@ -144,24 +145,20 @@ LogicalResult Session::loadData(llvm::StringRef examples,
   // Data files may name relations the template does not: their weights do
   // not change, but the model has more relations now.
   FailureOr<std::unique_ptr<Grounder>> grounder =
-      createGrounder(templ, *templateModel, engineName == "compiled");
+      createGrounder(templ, *templateModel, *kind == EngineKind::Compiled);
   if (failed(grounder)) {
     error = takeDiagnostics("cannot compile the join plans");
     return failure();
   }
   if (failed(groundDataset(**grounder, data, nets, error)))
     return failure();
-  if (engineName == "reference") {
-    engine = createReferenceEngine(*templateModel);
-    return success();
-  }
-  FailureOr<std::unique_ptr<Engine>> compiled =
-      createCompiledEngine(templ, *templateModel, nets, fastMath);
-  if (failed(compiled)) {
+  FailureOr<std::unique_ptr<Engine>> made =
+      createEngine(*kind, templ, *templateModel, nets, fastMath);
+  if (failed(made)) {
     error = takeDiagnostics("cannot compile the template");
     return failure();
   }
-  engine = std::move(*compiled);
+  engine = std::move(*made);
   return success();
 }
 
@@ -181,7 +178,7 @@ FailureOr<std::vector<int>> Session::batches(size_t size, std::string &error) {
 
 FailureOr<std::vector<std::vector<Tensor>>>
 Session::evaluate(std::string &error) {
-  FailureOr<std::vector<int>> ids = batches(256, error);
+  FailureOr<std::vector<int>> ids = batches(kEvalBatchSize, error);
   if (failed(ids))
     return failure();
   return evaluateBatches(*engine, *ids, params);

@@ -1,9 +1,27 @@
 //===- TrainingLoop.cpp - batches, epochs and evaluation ------------------===//
 
 #include "nlogic/Runtime/TrainingLoop.h"
+#include "nlogic/Runtime/CompiledEngine.h"
 
 using namespace mlir;
 using namespace mlir::nlogic::runtime;
+
+std::optional<EngineKind>
+mlir::nlogic::runtime::engineKindNamed(llvm::StringRef name) {
+  if (name == "compiled")
+    return EngineKind::Compiled;
+  if (name == "reference")
+    return EngineKind::Reference;
+  return std::nullopt;
+}
+
+FailureOr<std::unique_ptr<Engine>> mlir::nlogic::runtime::createEngine(
+    EngineKind kind, TemplateOp templ, const TemplateModel &model,
+    llvm::ArrayRef<GroundNetwork> nets, bool fastMath) {
+  if (kind == EngineKind::Reference)
+    return createReferenceEngine(model);
+  return createCompiledEngine(templ, model, nets, fastMath);
+}
 
 FailureOr<std::vector<int>>
 mlir::nlogic::runtime::addBatches(Engine &engine,

@@ -158,3 +158,20 @@ def test_a_matrix_must_have_the_weights_shape():
     with pytest.raises(nlogic.NLogicError, match="is 2x3, the value 3x2"):
         session.set_weight("w", np.zeros((3, 2)))
     session.set_weight("w", np.zeros(6))  # flat, row-major: accepted
+
+
+@pytest.mark.parametrize("engine", ["compiled", "reference"])
+def test_a_sample_without_facts(engine):
+    # Its example renders as a lone `.` (PyNeuraLogic accepts such
+    # samples); nothing is derived, so its query's output is 0.
+    from nlogic import R, Dataset, Model, Sample
+    model = Model()
+    model.add_rules([R.p <= R.a])
+    model.build(nlogic.Settings(engine=engine))
+    dataset = Dataset()
+    dataset.add_samples([Sample(R.p[1], [R.a]), Sample(R.p[0], [])])
+    data = model.build_dataset(dataset)
+    assert len(data) == 2
+    outputs = model.test(data)
+    assert outputs[1] == 0
+    assert outputs[0] != 0

@@ -315,7 +315,7 @@ static void groundAll(Grounder &grounder, const Loaded &data,
 
 /// Loads template and data and grounds every sample; exits on error.
 static void loadAndGround(MLIRContext &ctx, Loaded &out) {
-  if (engine != "reference" && engine != "compiled")
+  if (!engineKindNamed(engine))
     usageError("unknown --engine '" + engine +
                "' (expected compiled or reference)");
   if (!llvm::sys::fs::exists(examplesPath))
@@ -354,8 +354,8 @@ static void loadAndGround(MLIRContext &ctx, Loaded &out) {
   // The compiled engine grounds with compiled join plans, the reference
   // engine with the interpreted ones (the oracle).
   auto compileStart = std::chrono::steady_clock::now();
-  FailureOr<std::unique_ptr<Grounder>> grounder =
-      createGrounder(templ, out.model, engine == "compiled");
+  FailureOr<std::unique_ptr<Grounder>> grounder = createGrounder(
+      templ, out.model, engineKindNamed(engine) == EngineKind::Compiled);
   if (failed(grounder)) {
     llvm::WithColor::note(llvm::errs(), "nlogic")
         << "the reference engine runs every template: add --engine "
@@ -395,17 +395,16 @@ static OptimizerKind parseOptimizer() {
 }
 
 static std::unique_ptr<Engine> makeEngine(Loaded &data) {
-  if (engine == "reference")
-    return createReferenceEngine(data.model);
-  FailureOr<std::unique_ptr<Engine>> compiled =
-      createCompiledEngine(data.templ, data.model, data.networks, fastMath);
-  if (failed(compiled)) {
+  FailureOr<std::unique_ptr<Engine>> made =
+      createEngine(*engineKindNamed(engine), data.templ, data.model,
+                   data.networks, fastMath);
+  if (failed(made)) {
     llvm::WithColor::note(llvm::errs(), "nlogic")
         << "the reference engine runs every template: add --engine "
            "reference\n";
     std::exit(1);
   }
-  return std::move(*compiled);
+  return std::move(*made);
 }
 
 /// Splits the samples into batches of `size` consecutive samples; exits on
@@ -422,15 +421,12 @@ addBatches(Engine &e, const std::vector<GroundNetwork> &networks, size_t size) {
   return std::move(*ids);
 }
 
-/// Samples per batch when only evaluating (results do not depend on it).
-static constexpr size_t kEvalBatch = 256;
-
 /// Evaluates every sample: outputs and targets per query.
 static void evaluateAll(Engine &e, const Loaded &data, const Parameters &params,
                         std::vector<Tensor> &outputs,
                         std::vector<Tensor> &targets) {
   std::vector<std::vector<Tensor>> all =
-      evaluateBatches(e, addBatches(e, data.networks, kEvalBatch), params);
+      evaluateBatches(e, addBatches(e, data.networks, kEvalBatchSize), params);
   for (auto [s, out] : llvm::zip(data.dataset.samples, all))
     for (auto [q, o] : llvm::zip(s.queries, out)) {
       outputs.push_back(o);
@@ -505,7 +501,7 @@ static int runEval(MLIRContext &ctx) {
   if (repeat > 0) {
     // Forward passes only: the layout and the code are made once, as a
     // model serving requests would.
-    std::vector<int> batches = addBatches(*eng, data.networks, kEvalBatch);
+    std::vector<int> batches = addBatches(*eng, data.networks, kEvalBatchSize);
     double best = std::numeric_limits<double>::infinity();
     for (unsigned i = 0; i < repeat; ++i) {
       auto start = std::chrono::steady_clock::now();
@@ -684,11 +680,11 @@ static int runCheck(MLIRContext &ctx) {
       llvm::outs() << "  largest difference: " << c.worst << "\n";
   };
 
-  // Outputs and gradients of the whole dataset in batches of kEvalBatch
+  // Outputs and gradients of the whole dataset in batches of kEvalBatchSize
   // samples (the reference evaluates them sample by sample), laid out once
   // for both comparisons.
-  std::vector<int> rb = addBatches(*reference, referenceNets, kEvalBatch);
-  std::vector<int> cb = addBatches(**compiled, data.networks, kEvalBatch);
+  std::vector<int> rb = addBatches(*reference, referenceNets, kEvalBatchSize);
+  std::vector<int> cb = addBatches(**compiled, data.networks, kEvalBatchSize);
   auto compareOnce = [&](const Parameters &p, llvm::StringRef label) {
     Comparison outputs, gradients;
     std::vector<Tensor> refGrads, compGrads;

@@ -14,9 +14,31 @@
 #include "nlogic/Runtime/Engine.h"
 #include "nlogic/Runtime/Training.h"
 
+#include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
+
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <memory>
+#include <optional>
+
 namespace mlir::nlogic::runtime {
+
+/// The engines a front end chooses by name.
+enum class EngineKind { Compiled, Reference };
+
+/// "compiled" or "reference"; nothing for another name.
+std::optional<EngineKind> engineKindNamed(llvm::StringRef name);
+
+/// An engine of `kind` for `nets`: the reference evaluator, or `templ`
+/// compiled for the shapes of the nets' facts (`fastMath`: reductions may
+/// reassociate). Compilation errors go to the context's diagnostics.
+mlir::FailureOr<std::unique_ptr<Engine>>
+createEngine(EngineKind kind, mlir::nlogic::TemplateOp templ,
+             const TemplateModel &model, llvm::ArrayRef<GroundNetwork> nets,
+             bool fastMath);
+
+/// Samples per batch when only evaluating: results do not depend on it.
+constexpr size_t kEvalBatchSize = 256;
 
 /// Lays out `networks` as batches of `size` consecutive samples (the last
 /// may be smaller); returns the engine's batch ids.

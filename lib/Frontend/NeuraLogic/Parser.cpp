@@ -38,20 +38,22 @@ public:
     return true;
   }
 
-  /// Examples and queries: `literals :- literals.` or `literals.`
+  /// Examples and queries: `literals :- literals.` or `literals.`; a
+  /// lone `.` (or `literals :- .`) is an example without facts, as a
+  /// sample of a dataset may be.
   bool parseExampleFile(std::vector<ExampleStatement> &out) {
     while (!cur().is(TokenKind::Eof)) {
       if (cur().is(TokenKind::Error))
         return error(cur().loc, cur().text);
       ExampleStatement stmt;
       stmt.loc = cur().loc;
-      if (!parseLiteralList(stmt.body))
+      if (!cur().is(TokenKind::Dot) && !parseLiteralList(stmt.body))
         return false;
       if (consumeIf(TokenKind::ImpliedBy)) {
         stmt.hasLabel = true;
         stmt.label = std::move(stmt.body);
         stmt.body.clear();
-        if (!parseLiteralList(stmt.body))
+        if (!cur().is(TokenKind::Dot) && !parseLiteralList(stmt.body))
           return false;
       }
       if (!expect(TokenKind::Dot, " at the end of the example"))
