@@ -84,6 +84,15 @@ Buf KernelBuilder::subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows,
   return Buf{v, rows, cols, b.transposed};
 }
 
+Buf KernelBuilder::row(const Buf &m, Value row) {
+  assert(!m.transposed && "row of a transposed buffer");
+  SmallVector<OpFoldResult> offsets = {row, b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(m.cols)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  Value v = memref::SubViewOp::create(b, m.mem, offsets, sizes, strides);
+  return Buf{v, 1, m.cols};
+}
+
 Value KernelBuilder::constant(double v) {
   return arith::ConstantOp::create(b, b.getFloatAttr(elementType, v));
 }
@@ -231,10 +240,17 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
       inner = d;
   }
   SmallVector<int> order;
-  for (int d : {K, I, J})
-    if (d != inner)
-      order.push_back(d);
-  order.push_back(inner == -1 ? J : inner);
+  if (inner != -1 && inner != K && extent[K] >= 2 && extent[K] <= 8) {
+    // A short reduction (a rank-k update, k segments at a time) goes
+    // inside the vectorised loop: LLVM unrolls it, so each element of c
+    // is loaded and stored once for k products instead of once per product.
+    order = {inner == I ? J : I, inner, K};
+  } else {
+    for (int d : {K, I, J})
+      if (d != inner)
+        order.push_back(d);
+    order.push_back(inner == -1 ? J : inner);
+  }
   AffineExpr dim[3];
   SmallVector<utils::IteratorType> iters;
   for (auto [pos, d] : llvm::enumerate(order)) {

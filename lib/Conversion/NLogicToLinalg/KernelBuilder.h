@@ -81,6 +81,9 @@ public:
   /// The block [r0, r0 + rows) x [c0, c0 + cols) of `b`'s logical shape,
   /// as a strided view (no copy).
   Buf subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows, int64_t cols);
+  /// Row `row` (an index value) of an untransposed buffer, as a 1 x cols
+  /// view.
+  Buf row(const Buf &b, Value row);
 
   Value constant(double v);
   Value constantIndex(int64_t v);

@@ -185,6 +185,43 @@ struct RuleKernel {
     return dAggregate;
   }
 
+  /// Whether the head weight's gradient, a rank-1 update of a matrix per
+  /// segment, is better accumulated in blocks of segments.
+  bool headWeightGradientInBlocks() {
+    return rule.getWeightAttr() && headWeightLearns() && aggCols == 1 &&
+           headCols == 1 && aggRows > 1 && headRows > 1;
+  }
+
+  /// dW += sum over the segments of dContribution_s aggregate_s^T, four
+  /// segments at a time: the rows of both gathered into small tiles (the
+  /// tail's missing rows zero), then one rank-4 update, which loads and
+  /// stores each element of dW once per four segments instead of once per
+  /// segment. Each element still receives the segments' products one by
+  /// one, in segment order.
+  void emitHeadWeightGradientInBlocks(Value n) {
+    constexpr int64_t kBlock = 4;
+    Buf dyTile = kb.alloc(kBlock, headRows);
+    Buf aggTile = kb.alloc(kBlock, aggRows);
+    Value c0 = kb.constantIndex(0), block = kb.constantIndex(kBlock);
+    auto blocks = scf::ForOp::create(b(), c0, n, block);
+    OpBuilder::InsertionGuard guard(b());
+    b().setInsertionPointToStart(blocks.getBody());
+    Value first = blocks.getInductionVar();
+    kb.fill(dyTile, 0.0);
+    kb.fill(aggTile, 0.0);
+    Value end = arith::MinSIOp::create(
+        b(), arith::AddIOp::create(b(), first, block), n);
+    (void)loop(first, end, [&](Value s) {
+      Segment seg = loadSegment(s);
+      Value slot = arith::SubIOp::create(b(), s, first);
+      Buf dContribution = kb.view(dacc, seg.head, headRows, headCols);
+      kb.copy(dContribution.t(), kb.row(dyTile, slot));
+      kb.copy(aggregateView(seg).t(), kb.row(aggTile, slot));
+      return success();
+    });
+    kb.matmulAcc(dyTile.t(), aggTile, headWeight(arenas.grads));
+  }
+
   /// Back-propagates dAggregate (already divided by the count for avg)
   /// through the substitutions of `seg`, recomputing each one's value.
   LogicalResult emitRowsBackward(const Segment &seg, const Buf &aggregate,
@@ -481,10 +518,13 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
 
   LogicalResult ok = success();
   if (k.aggregation != Aggregation::softmax) {
+    bool inBlocks = k.headWeightGradientInBlocks();
+    if (inBlocks)
+      k.emitHeadWeightGradientInBlocks(n);
     ok = k.loop(c0, n, [&](Value s) {
       Segment seg = k.loadSegment(s);
       Buf aggregate = k.aggregateView(seg);
-      Buf dAggregate = k.emitHeadBackward(seg, aggregate, true);
+      Buf dAggregate = k.emitHeadBackward(seg, aggregate, !inBlocks);
       if (k.aggregation == Aggregation::count)
         return success(); // a count depends on no value
       if (k.aggregation == Aggregation::avg)

@@ -7,9 +7,9 @@
 // reduced into a stack buffer; nothing per substitution is stored.
 
 // Loop orders of the matrix products (see loop-order.mlir): the forward
-// W x loops (k, j, i) over a transposed copy of W, the backward
-// dW += dy x^T loops (k, i, j).
-// CHECK-DAG: #[[WT_KI:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// W x loops (j, i, k) over a transposed copy of W (the short reduction
+// innermost), the backward dW += dy x^T loops (k, i, j).
+// CHECK-DAG: #[[WT_KI:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-DAG: #[[DY_KIJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d1, d0)>
 // CHECK-DAG: #[[XT_KJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d0)>
 // CHECK-DAG: #[[DW_KIJ:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
@@ -24,7 +24,7 @@
 // CHECK: %[[OFF:.*]] = memref.load %[[INDEX]]
 // CHECK: %[[OFFIDX:.*]] = arith.index_cast %[[OFF]] : i32 to index
 // CHECK: %[[X:.*]] = memref.reinterpret_cast %[[VALUES]] to offset: [%[[OFFIDX]]], sizes: [2, 1], strides: [1, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[WT_KI]], #{{.*}}, #{{.*}}], iterator_types = ["reduction", "parallel", "parallel"]} ins(%[[WT:.*]], %[[X]] :
+// CHECK: linalg.generic {indexing_maps = [#[[WT_KI]], #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[WT:.*]], %[[X]] :
 // CHECK: memref.reinterpret_cast %[[PARAMS]] to offset: [6], sizes: [3, 1]
 // CHECK: outs(%[[AGG]] : memref<3x1xf64>)
 // CHECK: arith.addf
