@@ -213,11 +213,19 @@ PYBIND11_MODULE(_native, m) {
             options.loss = lossOf(loss);
             options.batchSize = batchSize;
             std::string error;
-            auto result =
-                s.train(options, error, [&](unsigned epoch, const Metrics &m) {
-                  if (!onEpoch.is_none())
-                    onEpoch(epoch, metricsDict(m));
-                });
+            FailureOr<Metrics> result = failure();
+            {
+              // Other Python threads run while the epochs do; the callback
+              // takes the GIL back for its Python call.
+              py::gil_scoped_release release;
+              result = s.train(options, error,
+                               [&](unsigned epoch, const Metrics &m) {
+                                 if (onEpoch.is_none())
+                                   return;
+                                 py::gil_scoped_acquire acquire;
+                                 onEpoch(epoch, metricsDict(m));
+                               });
+            }
             if (failed(result))
               throw NLogicError(error);
             return metricsDict(*result);

@@ -175,3 +175,35 @@ def test_a_sample_without_facts(engine):
     outputs = model.test(data)
     assert outputs[1] == 0
     assert outputs[0] != 0
+
+
+def test_training_lets_other_threads_run():
+    # The bindings release the GIL while training (and retake it for the
+    # per-epoch callback), so a Python thread counts meanwhile. A switch
+    # interval longer than the training makes the test decisive: the main
+    # thread never hands the GIL over on its own during the call, so with
+    # the GIL held throughout, the thread could not count at all.
+    import sys
+    import threading
+    model = xor_model()
+    data = model.build_dataset(nlogic.FileDataset(examples_file=XOR_EXAMPLES))
+    model.train(data, epochs=1)  # compile and lay out first
+    counted, stop = [0], threading.Event()
+
+    def count():
+        while not stop.is_set():
+            counted[0] += 1
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1.0)
+    thread = threading.Thread(target=count)
+    try:
+        thread.start()
+        before = counted[0]
+        model.train(data, epochs=300)
+        during = counted[0] - before
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(interval)
+    assert during > 0
