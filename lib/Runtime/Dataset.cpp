@@ -179,10 +179,13 @@ static LogicalResult
 samplesOf(DatasetReader &reader, llvm::StringRef examplesPath,
           const std::vector<nl::ExampleStatement> &examples,
           const std::vector<nl::ExampleStatement> &queries, Dataset &out) {
-  for (const nl::ExampleStatement &q : queries)
+  for (const nl::ExampleStatement &q : queries) {
     if (q.hasLabel)
       reader.error(q.loc, "a queries file holds `value query.` statements, "
                           "not rules");
+    else if (q.body.empty())
+      reader.error(q.loc, "a query statement without a query");
+  }
   if (examples.empty())
     reader.error(llvm::SMLoc(), "no examples in " + examplesPath);
 

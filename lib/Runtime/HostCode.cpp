@@ -26,6 +26,10 @@ static void writePerfMap(llvm::orc::LLJIT &jit, llvm::MemoryBufferRef code) {
     llvm::consumeError(object.takeError());
     return;
   }
+  // Symbol sizes come from the ELF symbol table (the host objects here).
+  auto *elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
+  if (!elf)
+    return;
   std::error_code ec;
   llvm::raw_fd_ostream map(
       "/tmp/perf-" + std::to_string(llvm::sys::Process::getProcessId()) +
@@ -33,22 +37,30 @@ static void writePerfMap(llvm::orc::LLJIT &jit, llvm::MemoryBufferRef code) {
       ec, llvm::sys::fs::OF_Append);
   if (ec)
     return;
-  for (const llvm::object::SymbolRef &symbol : (*object)->symbols()) {
+  for (const llvm::object::ELFSymbolRef &symbol : elf->symbols()) {
     auto type = symbol.getType();
     auto name = symbol.getName();
-    if (!type || !name || *type != llvm::object::SymbolRef::ST_Function) {
-      if (!type)
-        llvm::consumeError(type.takeError());
-      if (!name)
-        llvm::consumeError(name.takeError());
+    auto flags = symbol.getFlags();
+    // Only functions this object defines and exports: looking up anything
+    // else could find an unrelated symbol of the process.
+    bool wanted = type && name && flags &&
+                  *type == llvm::object::SymbolRef::ST_Function &&
+                  (*flags & llvm::object::SymbolRef::SF_Global) &&
+                  !(*flags & llvm::object::SymbolRef::SF_Undefined);
+    if (!type)
+      llvm::consumeError(type.takeError());
+    if (!name)
+      llvm::consumeError(name.takeError());
+    if (!flags)
+      llvm::consumeError(flags.takeError());
+    if (!wanted)
       continue;
-    }
     auto address = jit.lookup(*name);
     if (!address) {
       llvm::consumeError(address.takeError());
       continue;
     }
-    uint64_t size = llvm::object::ELFSymbolRef(symbol).getSize();
+    uint64_t size = symbol.getSize();
     map << llvm::format_hex_no_prefix(address->getValue(), 1) << ' '
         << llvm::format_hex_no_prefix(size, 1) << ' ' << *name << '\n';
   }

@@ -421,12 +421,15 @@ addBatches(Engine &e, const std::vector<GroundNetwork> &networks, size_t size) {
   return std::move(*ids);
 }
 
-/// Evaluates every sample: outputs and targets per query.
+/// Evaluates every sample (laid out in `batches`, or now when empty):
+/// outputs and targets per query.
 static void evaluateAll(Engine &e, const Loaded &data, const Parameters &params,
                         std::vector<Tensor> &outputs,
-                        std::vector<Tensor> &targets) {
-  std::vector<std::vector<Tensor>> all =
-      evaluateBatches(e, addBatches(e, data.networks, kEvalBatchSize), params);
+                        std::vector<Tensor> &targets,
+                        std::vector<int> batches = {}) {
+  if (batches.empty())
+    batches = addBatches(e, data.networks, kEvalBatchSize);
+  std::vector<std::vector<Tensor>> all = evaluateBatches(e, batches, params);
   for (auto [s, out] : llvm::zip(data.dataset.samples, all))
     for (auto [q, o] : llvm::zip(s.queries, out)) {
       outputs.push_back(o);
@@ -498,10 +501,11 @@ static int runEval(MLIRContext &ctx) {
   loadAndGround(ctx, data);
   Parameters params = initialParameters(data.model);
   std::unique_ptr<Engine> eng = makeEngine(data);
+  std::vector<int> batches;
   if (repeat > 0) {
     // Forward passes only: the layout and the code are made once, as a
     // model serving requests would.
-    std::vector<int> batches = addBatches(*eng, data.networks, kEvalBatchSize);
+    batches = addBatches(*eng, data.networks, kEvalBatchSize);
     double best = std::numeric_limits<double>::infinity();
     for (unsigned i = 0; i < repeat; ++i) {
       auto start = std::chrono::steady_clock::now();
@@ -516,7 +520,7 @@ static int runEval(MLIRContext &ctx) {
                                  unsigned(repeat));
   }
   std::vector<Tensor> outputs, targets;
-  evaluateAll(*eng, data, params, outputs, targets);
+  evaluateAll(*eng, data, params, outputs, targets, std::move(batches));
   if (json) {
     size_t k = 0;
     for (auto [i, sample] : llvm::enumerate(data.dataset.samples))

@@ -43,29 +43,31 @@ Buf KernelBuilder::view(Value arena, int64_t staticOffset, int64_t rows,
 }
 
 Buf KernelBuilder::transposedAtEntry(const Buf &m) {
-  // 16K elements (128 KiB of f64) per copy keeps kernels far from any
-  // thread's stack limit.
+  // At most 16K elements (128 KiB of f64) of copies per kernel keeps
+  // kernels far from any thread's stack limit.
   constexpr int64_t kMaxElements = 16 * 1024;
   auto cast = m.mem.getDefiningOp<memref::ReinterpretCastOp>();
-  if (!cast || m.size() > kMaxElements ||
-      !isa<BlockArgument>(cast.getSource()) ||
+  auto arena = cast ? dyn_cast<BlockArgument>(cast.getSource()) : nullptr;
+  if (!arena || arena.getOwner() != entry ||
       cast.getStaticOffsets().size() != 1 ||
       ShapedType::isDynamic(cast.getStaticOffsets()[0]))
     return {};
   int64_t offset = cast.getStaticOffsets()[0];
-  auto key = std::make_tuple(cast.getSource().getAsOpaquePointer(), offset,
-                             m.rows, m.cols);
-  Value &copy = transposed[key];
-  if (!copy) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(entry);
-    Buf source = view(cast.getSource(), offset, m.rows, m.cols);
-    Buf t = alloc(m.cols, m.rows);
-    b.setInsertionPointAfter(source.mem.getDefiningOp());
-    copy = t.mem;
-    this->copy(source.t(), t);
-  }
-  return Buf{copy, m.cols, m.rows, /*transposed=*/true};
+  auto key =
+      std::make_tuple(arena.getAsOpaquePointer(), offset, m.rows, m.cols);
+  if (auto it = transposed.find(key); it != transposed.end())
+    return Buf{it->second, m.cols, m.rows, /*transposed=*/true};
+  if (transposedElements + m.size() > kMaxElements)
+    return {};
+  transposedElements += m.size();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(entry);
+  Buf source = view(arena, offset, m.rows, m.cols);
+  Buf t = alloc(m.cols, m.rows);
+  b.setInsertionPointAfter(source.mem.getDefiningOp());
+  copy(source.t(), t);
+  transposed[key] = t.mem;
+  return Buf{t.mem, m.cols, m.rows, /*transposed=*/true};
 }
 
 Buf KernelBuilder::subview(const Buf &b, int64_t r0, int64_t c0, int64_t rows,
@@ -236,11 +238,13 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
   for (int d : {J, I, K}) {
     if (extent[d] == 1 || (d == K && !reassociates && inner != -1))
       continue;
-    if (inner == -1 || score[d] > score[inner] || (inner == K && !reassociates))
+    if (inner == -1 || score[d] > score[inner])
       inner = d;
   }
+  if (inner == -1) // a 1x1 product
+    inner = J;
   SmallVector<int> order;
-  if (inner != -1 && inner != K && extent[K] >= 2 && extent[K] <= 8) {
+  if (inner != K && extent[K] >= 2 && extent[K] <= 8) {
     // A short reduction (a rank-k update, k segments at a time) goes
     // inside the vectorised loop: LLVM unrolls it, so each element of c
     // is loaded and stored once for k products instead of once per product.
@@ -249,7 +253,7 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
     for (int d : {K, I, J})
       if (d != inner)
         order.push_back(d);
-    order.push_back(inner == -1 ? J : inner);
+    order.push_back(inner);
   }
   AffineExpr dim[3];
   SmallVector<utils::IteratorType> iters;

@@ -123,7 +123,7 @@ private:
   /// For a matrix read in place from a kernel argument at a constant
   /// offset (a weight: it does not change while the kernel runs), a copy
   /// stored transposed, made once at the kernel's entry; null otherwise or
-  /// when the copy would not fit comfortably on the stack.
+  /// when the kernel's copies would not fit comfortably on the stack.
   Buf transposedAtEntry(const Buf &m);
   AffineMap mapFor(const Buf &in, const Buf &out, unsigned numDims);
   /// `acc + x * y` with the reduction's fast-math flags.
@@ -134,6 +134,7 @@ private:
   Block *entry;
   /// transposedAtEntry's copies by (argument, offset, rows, cols).
   std::map<std::tuple<void *, int64_t, int64_t, int64_t>, Value> transposed;
+  int64_t transposedElements = 0;
   Type elementType;
 };
 

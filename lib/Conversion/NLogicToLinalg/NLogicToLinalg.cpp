@@ -186,10 +186,26 @@ struct RuleKernel {
   }
 
   /// Whether the head weight's gradient, a rank-1 update of a matrix per
-  /// segment, is better accumulated in blocks of segments.
+  /// segment (a headRows x aggRows weight times a vector aggregate), is
+  /// better accumulated in blocks of segments. Not when the weight also
+  /// appears in the body: its gradient would then receive the body's and
+  /// the head's terms in another order than segment by segment.
   bool headWeightGradientInBlocks() {
-    return rule.getWeightAttr() && headWeightLearns() && aggCols == 1 &&
-           headCols == 1 && aggRows > 1 && headRows > 1;
+    if (!rule.getWeightAttr() || !headWeightLearns() || aggCols != 1 ||
+        headCols != 1 || aggRows < 2 || headRows < 2)
+      return false;
+    StringAttr name = rule.getWeightAttr().getAttr();
+    ParameterLayout::Entry w = layout.weights.lookup(name);
+    if (w.rows != headRows || w.cols != aggRows)
+      return false;
+    WalkResult inBody = rule.getBody().walk([&](Operation *op) {
+      for (NamedAttribute attr : op->getAttrs())
+        if (auto ref = dyn_cast<FlatSymbolRefAttr>(attr.getValue());
+            ref && ref.getAttr() == name)
+          return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    return !inBody.wasInterrupted();
   }
 
   /// dW += sum over the segments of dContribution_s aggregate_s^T, four
