@@ -148,23 +148,56 @@ SEQUENCE_CASES = {
 }
 
 
+# Every template is written twice: NeuraLogic text (examples/transformers/
+# *.txt) and hand-written nlogic IR (the .mlir twins; causal attention and
+# the encoder block in examples/templates/, whose IR calls the block's
+# output norm2). The IR names its weights W_q, ...; both forms must compute
+# the same numbers.
+IR_TWINS = {
+    "attention.txt": (TEMPLATES / "attention.mlir", "attention"),
+    "causal_attention.txt": (ROOT / "examples" / "templates" /
+                             "causal_attention.mlir", "attention"),
+    "strided_attention.txt": (TEMPLATES / "strided_attention.mlir",
+                              "attention"),
+    "fixed_attention.txt": (TEMPLATES / "fixed_attention.mlir", "attention"),
+    "multihead_attention.txt": (TEMPLATES / "multihead_attention.mlir",
+                                "attention"),
+    "encoder_block.txt": (ROOT / "examples" / "templates" /
+                          "encoder_block.mlir", "norm2"),
+    "relational_attention.txt": (TEMPLATES / "relational_attention.mlir",
+                                 "attention"),
+}
+FORMS = ["text", "ir"]
+
+
+def template_in(form, name, named):
+    """The template file of `form`, its output relation and the weights
+    renamed for it."""
+    if form == "text":
+        return TEMPLATES / name, "attention", named
+    path, output = IR_TWINS[name]
+    return path, output, {"W_" + k[1:]: v for k, v in named.items()}
+
+
 def require_nlogic():
     if not NLOGIC.exists():
         pytest.skip(f"nlogic not built at {NLOGIC}")
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("n", [1, 4, 7])
 @pytest.mark.parametrize("case", list(SEQUENCE_CASES))
-def test_sequence_templates_match_numpy(case, n, engine, tmp_path):
+def test_sequence_templates_match_numpy(case, n, engine, form, tmp_path):
     require_nlogic()
     template, shapes, reference, _ = SEQUENCE_CASES[case]
     rng = np.random.default_rng(1000 * n + len(case))
     x = rng.normal(size=(n, WIDTH))
     named = random_weights(rng, shapes)
-    queries = [f"attention({i})" for i in range(n)]
-    ours = run_nlogic(TEMPLATES / template, token_facts(x), queries, named,
-                      engine, tmp_path).reshape(n, WIDTH)
+    path, output, renamed = template_in(form, template, named)
+    queries = [f"{output}({i})" for i in range(n)]
+    ours = run_nlogic(path, token_facts(x), queries, renamed, engine,
+                      tmp_path).reshape(n, WIDTH)
     expected = reference(x, named)
     assert np.allclose(ours, expected, rtol=1e-9, atol=1e-9), (ours, expected)
 
@@ -201,7 +234,8 @@ def relational(h, edges, e, w):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_relational_attention_matches_numpy(engine, tmp_path):
+@pytest.mark.parametrize("form", FORMS)
+def test_relational_attention_matches_numpy(engine, form, tmp_path):
     require_nlogic()
     rng = np.random.default_rng(5)
     n = 6
@@ -215,8 +249,10 @@ def test_relational_attention_matches_numpy(engine, tmp_path):
     named = random_weights(rng, {**QKV, "we": (WIDTH, 3), "wf": (WIDTH, 3)})
     facts = [f"{vec(row)} h({i})" for i, row in enumerate(h)]
     facts += [f"{vec(e[(j, i)])} e({j}, {i})" for (j, i) in edges]
-    queries = [f"attention({i})" for i in range(n)]
-    ours = run_nlogic(TEMPLATES / "relational_attention.txt", facts, queries,
-                      named, engine, tmp_path).reshape(n, WIDTH)
+    path, output, renamed = template_in(form, "relational_attention.txt",
+                                        named)
+    queries = [f"{output}({i})" for i in range(n)]
+    ours = run_nlogic(path, facts, queries, renamed, engine,
+                      tmp_path).reshape(n, WIDTH)
     expected = relational(h, edges, e, named)
     assert np.allclose(ours, expected, rtol=1e-9, atol=1e-9), (ours, expected)
