@@ -151,11 +151,19 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
     ValueShape s = ValueShape::fromType(rel.getValueType());
     result.relationShapes.push_back({s.rows(), s.cols()});
   }
+  SymbolTable symbols(copy);
   for (RuleOp rule :
        rulesInEvaluationOrder(copy, computeStratification(copy))) {
     ValueShape s = ValueShape::fromType(rule.getHeadOp().getValue().getType());
-    result.aggregateSizes.push_back(
-        rule.getAggregation() == Aggregation::count ? 1 : s.getNumElements());
+    int64_t size =
+        rule.getAggregation() == Aggregation::count ? 1 : s.getNumElements();
+    // A rule of a product relation also keeps the product of the earlier
+    // rules' contributions (convert-nlogic-to-linalg).
+    auto head = symbols.lookup<RelationOp>(rule.getHead());
+    if (head.getCombination().value_or(Combination::sum) ==
+        Combination::product)
+      ++size;
+    result.aggregateSizes.push_back(size);
   }
 
   PassManager pm(templ.getContext());

@@ -630,6 +630,11 @@ CompiledEngine::forward(int id, const Parameters &params) {
     std::copy(params[w].data.begin(), params[w].data.end(),
               batch.values.begin() + off);
   std::fill(batch.acc.begin(), batch.acc.end(), 0.0);
+  // A product relation's rules multiply their contributions in.
+  for (auto [r, atoms] : llvm::enumerate(batch.derivedAtoms))
+    if (model.relations[r].combination == Combination::product)
+      for (int32_t off : atoms)
+        std::fill_n(batch.acc.begin() + off, relationSize(r), 1.0);
 
   Arena values = descriptor(batch.values), acc = descriptor(batch.acc),
         aggs = descriptor(batch.aggs), ps = descriptor(flatParams);

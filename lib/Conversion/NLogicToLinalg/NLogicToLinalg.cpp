@@ -61,6 +61,11 @@ struct RuleKernel {
   Aggregation aggregation;
   int64_t aggRows, aggCols, headRows, headCols;
   unsigned numAtoms;
+  /// The head relation multiplies its rules' contributions (a scalar
+  /// `product` relation): each rule multiplies its contribution into the
+  /// accumulator and keeps, after its aggregate, the accumulator's value
+  /// before it (the product of the earlier rules' contributions).
+  bool productHead = false;
   // The kernel's arguments (set by makeRuleKernel).
   Arenas arenas = {};
   Value acc = {}, aggs = {}, dacc = {}, segments = {}, table = {}, groups = {};
@@ -157,20 +162,66 @@ struct RuleKernel {
     return success();
   }
 
-  /// acc[head] += head_weight * aggregate.
+  /// head_weight * aggregate.
+  Buf contributionOf(const Buf &aggregate) {
+    if (!rule.getWeightAttr())
+      return aggregate;
+    return MapProgram::weighForward(kb, headWeight(arenas.params), aggregate);
+  }
+
+  /// The slot after the aggregate's, where a rule of a product relation
+  /// keeps the product of the earlier rules' contributions.
+  Buf prefixView(const Segment &seg) {
+    Value at = arith::AddIOp::create(b(), seg.aggregate,
+                                     kb.constantIndex(aggRows * aggCols));
+    return kb.view(aggs, at, 1, 1);
+  }
+
+  /// acc[head] += head_weight * aggregate, or, for a product relation,
+  /// acc[head] *= head_weight * aggregate (the accumulator starts at 1).
   void emitContribution(const Segment &seg, const Buf &aggregate) {
-    Buf contribution = aggregate;
-    if (rule.getWeightAttr())
-      contribution =
-          MapProgram::weighForward(kb, headWeight(arenas.params), aggregate);
-    kb.accumulate(contribution, kb.view(acc, seg.head, headRows, headCols));
+    Buf contribution = contributionOf(aggregate);
+    Buf head = kb.view(acc, seg.head, headRows, headCols);
+    if (!productHead) {
+      kb.accumulate(contribution, head);
+      return;
+    }
+    kb.copy(head, prefixView(seg));
+    kb.elementwise(head, {contribution},
+                   [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                     return Value(arith::MulFOp::create(ib, o, in[0]));
+                   });
+  }
+
+  /// The gradient of a product relation's input with respect to this
+  /// rule's contribution: dacc * (earlier contributions) * (later ones).
+  /// Backward runs the rules in reverse, so the accumulator (reset to 1 by
+  /// the relation's backward kernel) holds the product of the later
+  /// contributions; this rule then multiplies its own in.
+  Buf emitProductContributionGradient(const Segment &seg,
+                                      const Buf &aggregate) {
+    Buf head = kb.view(acc, seg.head, 1, 1);
+    Buf d = kb.alloc(1, 1);
+    kb.elementwise(d, {kb.view(dacc, seg.head, 1, 1), prefixView(seg), head},
+                   [](ImplicitLocOpBuilder &ib, ValueRange in, Value) {
+                     Value p = arith::MulFOp::create(ib, in[0], in[1]);
+                     return Value(arith::MulFOp::create(ib, p, in[2]));
+                   });
+    Buf contribution = contributionOf(aggregate);
+    kb.elementwise(head, {contribution},
+                   [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                     return Value(arith::MulFOp::create(ib, o, in[0]));
+                   });
+    return d;
   }
 
   /// dAggregate = dLoss/d(aggregate) from the head's accumulator gradient;
   /// accumulates the head weight's gradient when `withWeightGradient`.
   Buf emitHeadBackward(const Segment &seg, const Buf &aggregate,
                        bool withWeightGradient) {
-    Buf dContribution = kb.view(dacc, seg.head, headRows, headCols);
+    Buf dContribution = productHead
+                            ? emitProductContributionGradient(seg, aggregate)
+                            : kb.view(dacc, seg.head, headRows, headCols);
     Buf dAggregate = kb.alloc(aggRows, aggCols);
     if (rule.getWeightAttr()) {
       kb.fill(dAggregate, 0.0);
@@ -343,6 +394,13 @@ LogicalResult TemplateLowering::checkRule(RuleOp rule,
                           << stringifyAggregation(*rule.getAggregation())
                           << "' aggregation yet (run it with --engine "
                              "reference)";
+  RelationOp head = symbols.lookup<RelationOp>(rule.getHead());
+  if (head.getCombination().value_or(Combination::sum) ==
+          Combination::product &&
+      (recursive || rule.getAggregation() == Aggregation::softmax))
+    ok = rule.emitError("the compiled engine cannot lower a relation's "
+                        "product combination over recursive or softmax "
+                        "rules yet (run it with --engine reference)");
   return ok;
 }
 
@@ -350,11 +408,15 @@ LogicalResult TemplateLowering::checkRelation(RelationOp rel) {
   if (!ValueShape::fromType(rel.getValueType()).isKnown())
     return rel.emitError("the compiled engine needs static shapes (run "
                          "nlogic-specialize-shapes first)");
-  if (rel.getCombination().value_or(Combination::sum) != Combination::sum)
+  Combination c = rel.getCombination().value_or(Combination::sum);
+  bool scalar = ValueShape::fromType(rel.getValueType()).getNumElements() == 1;
+  if (c != Combination::sum && !(c == Combination::product && scalar))
     return rel.emitError() << "the compiled engine cannot lower the '"
-                           << stringifyCombination(*rel.getCombination())
-                           << "' combination of a relation's rules yet (run "
-                              "it with --engine reference)";
+                           << stringifyCombination(c)
+                           << "' combination of a relation's rules yet"
+                           << (c == Combination::product ? " (only of scalars)"
+                                                         : "")
+                           << " (run it with --engine reference)";
   Transformation t = rel.getTransformation().value_or(Transformation::identity);
   if (!isElementwiseTransformation(t))
     return rel.emitError() << "the compiled engine cannot lower the '"
@@ -418,6 +480,8 @@ RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
                headRows,
                headCols,
                countAtoms(rule)};
+  k.productHead =
+      head.getCombination().value_or(Combination::sum) == Combination::product;
   auto arg = [&](unsigned i) { return entry->getArgument(i); };
   // forward:  values, acc, aggs, params, segments, index, groups, n
   // backward: values, acc, aggs, params, dvalues, dacc, grads, segments,
@@ -602,6 +666,22 @@ void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
   b.setInsertionPointToStart(loop.getBody());
   Value offset = loadIndex(b, atoms, loop.getInductionVar());
   Buf pre = kb.view(acc, offset, rows, cols);
+  if (rel.getCombination().value_or(Combination::sum) == Combination::product) {
+    // value = f(offset * product of the rules' contributions); the
+    // accumulator keeps the product alone, for the offset's gradient.
+    SmallVector<Buf> ins = {pre};
+    if (auto off = rel.getOffsetAttr())
+      ins.push_back(MapProgram::weightView(kb, params, layout, off.getAttr()));
+    kb.elementwise(kb.view(values, offset, rows, cols), ins,
+                   [&](ImplicitLocOpBuilder &ib, ValueRange in, Value) {
+                     Value x = in[0];
+                     if (in.size() > 1)
+                       x = arith::MulFOp::create(ib, in[1], x);
+                     return applyTransformation(ib, t, x, 0.01);
+                   });
+    (void)finishKernel(b, entry, success());
+    return;
+  }
   if (auto off = rel.getOffsetAttr())
     kb.accumulate(MapProgram::weightView(kb, params, layout, off.getAttr()),
                   pre);
@@ -633,6 +713,50 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
   b.setInsertionPointToStart(loop.getBody());
   Value offset = loadIndex(b, atoms, loop.getInductionVar());
   Buf dpre = kb.view(dacc, offset, rows, cols);
+  if (rel.getCombination().value_or(Combination::sum) == Combination::product) {
+    // combined = offset * acc (acc: the product of the contributions);
+    // d acc = d combined * offset, d offset = d combined * acc. Then acc
+    // restarts at 1: the rules' backward kernels, in reverse order,
+    // multiply their contributions back in (see RuleKernel).
+    Buf pre = kb.view(acc, offset, rows, cols);
+    Buf dCombined = kb.alloc(rows, cols);
+    auto off = rel.getOffsetAttr();
+    Buf offsetValue = off ? MapProgram::weightView(kb, entry->getArgument(2),
+                                                   layout, off.getAttr())
+                          : Buf();
+    SmallVector<Buf> ins = {kb.view(dvalues, offset, rows, cols), pre,
+                            kb.view(values, offset, rows, cols)};
+    if (off)
+      ins.push_back(offsetValue);
+    kb.elementwise(dCombined, ins,
+                   [&](ImplicitLocOpBuilder &ib, ValueRange in, Value) {
+                     Value x = in[1];
+                     if (in.size() > 3)
+                       x = arith::MulFOp::create(ib, in[3], x);
+                     Value d = transformationDerivative(ib, t, x, in[2], 0.01);
+                     return Value(arith::MulFOp::create(ib, in[0], d));
+                   });
+    SmallVector<Buf> dIns = {dCombined};
+    if (off)
+      dIns.push_back(offsetValue);
+    kb.elementwise(dpre, dIns,
+                   [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                     Value g = in[0];
+                     if (in.size() > 1)
+                       g = arith::MulFOp::create(ib, g, in[1]);
+                     return Value(arith::AddFOp::create(ib, o, g));
+                   });
+    if (off && layout.weights.lookup(off.getAttr()).learnable)
+      kb.elementwise(MapProgram::weightView(kb, grads, layout, off.getAttr()),
+                     {dCombined, pre},
+                     [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                       Value g = arith::MulFOp::create(ib, in[0], in[1]);
+                       return Value(arith::AddFOp::create(ib, o, g));
+                     });
+    kb.fill(pre, 1.0);
+    (void)finishKernel(b, entry, success());
+    return;
+  }
   kb.elementwise(
       dpre,
       {kb.view(dvalues, offset, rows, cols), kb.view(acc, offset, rows, cols),

@@ -62,3 +62,29 @@ nlogic.template @concat {
     nlogic.head(%I) = %0 : tensor<2xf64>
   }
 }
+
+// -----
+
+// A relation's product combination runs compiled for scalars only.
+nlogic.template @vector_product {
+  nlogic.relation @x arity 1 : tensor<2xf64>
+  // expected-error@+1 {{the compiled engine cannot lower the 'product' combination of a relation's rules yet (only of scalars)}}
+  nlogic.relation @h arity 1 : tensor<2xf64> combine product
+  nlogic.rule @h vars(%I) aggregate sum {
+    %0 = nlogic.atom @x(%I) : tensor<2xf64>
+    nlogic.head(%I) = %0 : tensor<2xf64>
+  }
+}
+
+// -----
+
+nlogic.template @softmax_product {
+  nlogic.relation @x arity 1 : f64
+  nlogic.relation @h arity 2 : f64 combine product
+  // expected-error@+1 {{the compiled engine cannot lower a relation's product combination over recursive or softmax rules yet}}
+  nlogic.rule @h vars(%I, %J) aggregate softmax over ["J"] {
+    %0 = nlogic.atom @x(%I) : f64
+    %1 = nlogic.atom @x(%J) : f64
+    nlogic.head(%I, %J) = %0 : f64
+  }
+}
