@@ -12,6 +12,8 @@ def parse_args(description):
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", required=True, help="work directory")
+    parser.add_argument("--fast-math", action="store_true",
+                        help="check the fast-math kernels")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     return args
@@ -28,6 +30,8 @@ def check_case(args, name, template, samples, queries, options):
             f.write(text)
     cmd = [args.nlogic, "check", base + ".txt", "--examples",
            base + "_examples.txt", "--queries", base + "_queries.txt"] + options
+    if args.fast_math:
+        cmd.append("--fast-math")
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode == 0 and "identical" in run.stdout:
         return True

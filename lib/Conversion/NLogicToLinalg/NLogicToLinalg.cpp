@@ -503,6 +503,16 @@ RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
   return k;
 }
 
+/// Whether a rule's kernels may reassociate sums. Not for max and min
+/// aggregations: their backward kernel recomputes each substitution's
+/// value and routes the gradient to the one equal to the stored extreme,
+/// which needs the forward kernel's bits exactly; reassociated sums may
+/// round differently in the two kernels.
+static bool mayReassociate(RuleOp rule, bool fastMath) {
+  Aggregation a = rule.getAggregation().value_or(Aggregation::sum);
+  return fastMath && a != Aggregation::max && a != Aggregation::min;
+}
+
 LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
   ImplicitLocOpBuilder b(rule.getLoc(), rule.getContext());
   // values, acc, aggs, params, segments, index, groups, n
@@ -512,7 +522,7 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
                                  b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
-  kb.setReassociation(reassociate);
+  kb.setReassociation(mayReassociate(rule, reassociate));
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/false);
   Value n = entry->getArgument(7);
   Value c0 = kb.constantIndex(0);
@@ -591,7 +601,7 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
                    b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
-  kb.setReassociation(reassociate);
+  kb.setReassociation(mayReassociate(rule, reassociate));
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/true);
   Value n = entry->getArgument(10);
   Value c0 = kb.constantIndex(0);
