@@ -4,8 +4,9 @@
 Generates seeded random NeuraLogic templates and samples -- joins through
 edges, constants, constraints, negation, hidden literals, every aggregation
 (sum, avg, max, min, count, softmax over a variable), combinations (sum,
-avg, max, min, elproduct, product), transformations, body and head weights,
-broadcasting of scalar inputs -- and runs `nlogic check` on each: the
+avg, max, min, elproduct, product), scalar relations multiplying their
+rules' contributions, transformations, body and head weights, broadcasting
+of scalar inputs -- and runs `nlogic check` on each: the
 compiled kernels and the reference evaluator must give the same outputs,
 gradients and trained weights. A failing case is written out for
 reproduction and the script exits 1.
@@ -141,8 +142,11 @@ class Case:
                 else:
                     self.add_rule(name, dim)
             activation = rng.choice(ACTIVATIONS)
-            offset = ""
-            self.lines.append(f"{name} / 1 [activation={activation}]")
+            # A scalar relation may multiply its rules' contributions.
+            combine = (", combination=product"
+                       if dim == 1 and rng.random() < 0.4 else "")
+            self.lines.append(
+                f"{name} / 1 [activation={activation}{combine}]")
             self.unary[name] = dim
             names.append(name)
         last = names[-1]
