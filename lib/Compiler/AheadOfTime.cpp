@@ -62,6 +62,13 @@ LogicalResult nlogic::writeObjectFile(ModuleOp module, llvm::StringRef path,
     error = "no target machine for " + triple.str() + " / " + cpuName;
     return failure();
   }
+  // Kernels copy and zero small fixed-size buffers (a 64-element vector)
+  // per substitution. LLVM would turn those loops into calls to memcpy and
+  // memset, whose call overhead dominates at these sizes; keep them as
+  // loops it vectorises in place.
+  for (llvm::Function &f : *llvmModule)
+    if (!f.isDeclaration())
+      f.addFnAttr("no-builtins");
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
   if (llvm::Error e =

@@ -672,7 +672,8 @@ void CompiledEngine::backward(int id, const Parameters &params,
                               std::vector<Tensor> &grads) {
   Batch &batch = batches[id];
   std::fill(batch.dvalues.begin(), batch.dvalues.end(), 0.0);
-  std::fill(batch.dacc.begin(), batch.dacc.end(), 0.0);
+  // dacc needs no zeroing: each derived atom's relation kernel writes it
+  // (once per step) before the rule kernels read it.
   std::fill(flatGrads.begin(), flatGrads.end(), 0.0);
   for (auto [qs, ds] : llvm::zip(batch.queries, dOutputs))
     for (auto [q, d] : llvm::zip(qs, ds)) {

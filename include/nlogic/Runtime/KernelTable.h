@@ -53,7 +53,10 @@ typedef void (*nlogic_rule_backward_fn)(
     nlogic_arena *params, nlogic_arena *dvalues, nlogic_arena *dacc,
     nlogic_arena *grads, nlogic_index_arena *segments,
     nlogic_index_arena *index, nlogic_index_arena *groups, int64_t n);
-/* Relation j: offset + transformation of n derived atoms (and backward). */
+/* Relation j: offset + transformation of n derived atoms. Backward sets
+ * (does not accumulate) each atom's dacc from its dvalues, adds the
+ * offset's gradient into grads, and for a product relation restarts the
+ * atom's acc at 1 for the rule kernels' backward. */
 typedef void (*nlogic_relation_forward_fn)(nlogic_arena *values,
                                            nlogic_arena *acc,
                                            nlogic_arena *params,

@@ -750,11 +750,11 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
     if (off)
       dIns.push_back(offsetValue);
     kb.elementwise(dpre, dIns,
-                   [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                   [&](ImplicitLocOpBuilder &ib, ValueRange in, Value) {
                      Value g = in[0];
                      if (in.size() > 1)
                        g = arith::MulFOp::create(ib, g, in[1]);
-                     return Value(arith::AddFOp::create(ib, o, g));
+                     return g;
                    });
     if (off && layout.weights.lookup(off.getAttr()).learnable)
       kb.elementwise(MapProgram::weightView(kb, grads, layout, off.getAttr()),
@@ -771,10 +771,9 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
       dpre,
       {kb.view(dvalues, offset, rows, cols), kb.view(acc, offset, rows, cols),
        kb.view(values, offset, rows, cols)},
-      [&](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+      [&](ImplicitLocOpBuilder &ib, ValueRange in, Value) {
         Value d = transformationDerivative(ib, t, in[1], in[2], 0.01);
-        Value g = arith::MulFOp::create(ib, in[0], d);
-        return Value(arith::AddFOp::create(ib, o, g));
+        return Value(arith::MulFOp::create(ib, in[0], d));
       });
   if (auto off = rel.getOffsetAttr())
     if (layout.weights.lookup(off.getAttr()).learnable)
