@@ -160,8 +160,7 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
     // A rule of a product relation also keeps the product of the earlier
     // rules' contributions (convert-nlogic-to-linalg).
     auto head = symbols.lookup<RelationOp>(rule.getHead());
-    if (head.getCombination().value_or(Combination::sum) ==
-        Combination::product)
+    if (head.multipliesContributions())
       ++size;
     result.aggregateSizes.push_back(size);
   }

@@ -189,7 +189,7 @@ void KernelBuilder::reduceAll(const Buf &out, ArrayRef<Buf> ins,
   // Whatever the caller folds (a sum, a dot product, a sum of squares),
   // its arithmetic gets the reduction's flags, so that a fast-math build
   // vectorises every reduction, not only those built by this class.
-  if (reductionFlags != arith::FastMathFlags::none)
+  if (reassociates())
     generic.getRegion().walk([&](arith::ArithFastMathInterface op) {
       if (isa<arith::AddFOp, arith::MulFOp, arith::SubFOp>(op))
         op->setAttr(op.getFastMathAttrName(),
@@ -233,10 +233,9 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
   auto [cRow, cCol] = logicalStrides(c);
   int score[3] = {(xRow == 1) + 1 + (cRow == 1), 1 + (yCol == 1) + (cCol == 1),
                   (xCol == 1) + (yRow == 1) + 1};
-  bool reassociates = reductionFlags != arith::FastMathFlags::none;
   int inner = -1;
   for (int d : {J, I, K}) {
-    if (extent[d] == 1 || (d == K && !reassociates && inner != -1))
+    if (extent[d] == 1 || (d == K && !reassociates() && inner != -1))
       continue;
     if (inner == -1 || score[d] > score[inner])
       inner = d;

@@ -177,6 +177,14 @@ struct RuleKernel {
     return kb.view(aggs, at, 1, 1);
   }
 
+  /// head *= contribution (a product relation's accumulator).
+  void multiplyInto(const Buf &head, const Buf &contribution) {
+    kb.elementwise(head, {contribution},
+                   [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
+                     return Value(arith::MulFOp::create(ib, o, in[0]));
+                   });
+  }
+
   /// acc[head] += head_weight * aggregate, or, for a product relation,
   /// acc[head] *= head_weight * aggregate (the accumulator starts at 1).
   void emitContribution(const Segment &seg, const Buf &aggregate) {
@@ -187,10 +195,7 @@ struct RuleKernel {
       return;
     }
     kb.copy(head, prefixView(seg));
-    kb.elementwise(head, {contribution},
-                   [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
-                     return Value(arith::MulFOp::create(ib, o, in[0]));
-                   });
+    multiplyInto(head, contribution);
   }
 
   /// The gradient of a product relation's input with respect to this
@@ -208,10 +213,7 @@ struct RuleKernel {
                      return Value(arith::MulFOp::create(ib, p, in[2]));
                    });
     Buf contribution = contributionOf(aggregate);
-    kb.elementwise(head, {contribution},
-                   [](ImplicitLocOpBuilder &ib, ValueRange in, Value o) {
-                     return Value(arith::MulFOp::create(ib, o, in[0]));
-                   });
+    multiplyInto(head, contribution);
     return d;
   }
 
@@ -395,8 +397,7 @@ LogicalResult TemplateLowering::checkRule(RuleOp rule,
                           << "' aggregation yet (run it with --engine "
                              "reference)";
   RelationOp head = symbols.lookup<RelationOp>(rule.getHead());
-  if (head.getCombination().value_or(Combination::sum) ==
-          Combination::product &&
+  if (head.multipliesContributions() &&
       (recursive || rule.getAggregation() == Aggregation::softmax))
     ok = rule.emitError("the compiled engine cannot lower a relation's "
                         "product combination over recursive or softmax "
@@ -480,8 +481,7 @@ RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
                headRows,
                headCols,
                countAtoms(rule)};
-  k.productHead =
-      head.getCombination().value_or(Combination::sum) == Combination::product;
+  k.productHead = head.multipliesContributions();
   auto arg = [&](unsigned i) { return entry->getArgument(i); };
   // forward:  values, acc, aggs, params, segments, index, groups, n
   // backward: values, acc, aggs, params, dvalues, dacc, grads, segments,
@@ -676,7 +676,7 @@ void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
   b.setInsertionPointToStart(loop.getBody());
   Value offset = loadIndex(b, atoms, loop.getInductionVar());
   Buf pre = kb.view(acc, offset, rows, cols);
-  if (rel.getCombination().value_or(Combination::sum) == Combination::product) {
+  if (rel.multipliesContributions()) {
     // value = f(offset * product of the rules' contributions); the
     // accumulator keeps the product alone, for the offset's gradient.
     SmallVector<Buf> ins = {pre};
@@ -711,9 +711,9 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
       b);
   Block *entry = &fn.front();
   Value values = entry->getArgument(0), acc = entry->getArgument(1),
-        dvalues = entry->getArgument(3), dacc = entry->getArgument(4),
-        grads = entry->getArgument(5), atoms = entry->getArgument(6),
-        n = entry->getArgument(7);
+        params = entry->getArgument(2), dvalues = entry->getArgument(3),
+        dacc = entry->getArgument(4), grads = entry->getArgument(5),
+        atoms = entry->getArgument(6), n = entry->getArgument(7);
   KernelBuilder kb(b, entry, f64);
   kb.setReassociation(reassociate);
   auto [rows, cols] = shapeOf(rel.getValueType());
@@ -723,7 +723,7 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
   b.setInsertionPointToStart(loop.getBody());
   Value offset = loadIndex(b, atoms, loop.getInductionVar());
   Buf dpre = kb.view(dacc, offset, rows, cols);
-  if (rel.getCombination().value_or(Combination::sum) == Combination::product) {
+  if (rel.multipliesContributions()) {
     // combined = offset * acc (acc: the product of the contributions);
     // d acc = d combined * offset, d offset = d combined * acc. Then acc
     // restarts at 1: the rules' backward kernels, in reverse order,
@@ -731,9 +731,8 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
     Buf pre = kb.view(acc, offset, rows, cols);
     Buf dCombined = kb.alloc(rows, cols);
     auto off = rel.getOffsetAttr();
-    Buf offsetValue = off ? MapProgram::weightView(kb, entry->getArgument(2),
-                                                   layout, off.getAttr())
-                          : Buf();
+    Buf offsetValue =
+        off ? MapProgram::weightView(kb, params, layout, off.getAttr()) : Buf();
     SmallVector<Buf> ins = {kb.view(dvalues, offset, rows, cols), pre,
                             kb.view(values, offset, rows, cols)};
     if (off)

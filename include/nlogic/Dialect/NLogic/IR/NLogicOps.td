@@ -113,6 +113,12 @@ def NLogic_RelationOp : NLogic_Op<"relation", [
     llvm::StringRef getPredicateName() {
       return getPredicate() ? *getPredicate() : getSymName();
     }
+    /// Whether the relation multiplies its rules' contributions (the
+    /// `product` combination) instead of adding them.
+    bool multipliesContributions() {
+      return getCombination().value_or(::mlir::nlogic::Combination::sum) ==
+             ::mlir::nlogic::Combination::product;
+    }
   }];
 }
 
