@@ -121,12 +121,12 @@ std::string nlogic::kernelHeader(TemplateOp templ,
     if (kind == "rule_forward")
       os << "nlogic_arena *, nlogic_arena *, nlogic_arena *, nlogic_arena *, "
             "nlogic_index_arena *, nlogic_index_arena *, "
-            "nlogic_index_arena *, int64_t";
+            "nlogic_index_arena *, nlogic_index_arena *, int64_t";
     else if (kind == "rule_backward")
       os << "nlogic_arena *, nlogic_arena *, nlogic_arena *, nlogic_arena *, "
             "nlogic_arena *, nlogic_arena *, nlogic_arena *, "
             "nlogic_index_arena *, nlogic_index_arena *, "
-            "nlogic_index_arena *, int64_t";
+            "nlogic_index_arena *, nlogic_index_arena *, int64_t";
     else if (kind == "relation_forward")
       os << "nlogic_arena *, nlogic_arena *, nlogic_arena *, "
             "nlogic_index_arena *, int64_t";
@@ -184,6 +184,8 @@ std::string nlogic::kernelHeader(TemplateOp templ,
   });
   list("int64_t", "aggregate_sizes", numRules,
        [&](size_t k) { return std::to_string(compiled.aggregateSizes[k]); });
+  list("int32_t", "rule_tiling", compiled.ruleTiling.size(),
+       [&](size_t i) { return std::to_string(compiled.ruleTiling[i]); });
   std::vector<int64_t> offsets;
   int64_t next = 0;
   for (WeightOp w : weights) {
@@ -201,7 +203,8 @@ std::string nlogic::kernelHeader(TemplateOp templ,
      << ", " << compiled.numParameters << ",\n"
      << "    " << p << "_rule_forward, " << p << "_rule_backward,\n"
      << "    " << p << "_relation_forward, " << p << "_relation_backward,\n"
-     << "    " << p << "_relation_shapes, " << p << "_aggregate_sizes,\n"
+     << "    " << p << "_relation_shapes, " << p << "_aggregate_sizes, " << p
+     << "_rule_tiling,\n"
      << "    " << p << "_parameter_offsets, " << p << "_weight_names,\n"
      << "    _mlir_ciface_" << p << "_sgd_step, _mlir_ciface_" << p
      << "_adam_step};\n\n"

@@ -54,7 +54,7 @@ FailureOr<HostObject> nlogic::hostObjectFor(ModuleOp module,
   for (const std::string &f : features)
     cpu += "," + f;
   uint64_t key = llvm::xxh3_64bits(text + "\n" + cpu + "\nLLVM " +
-                                   LLVM_VERSION_STRING + "\nnlogic-kernels-2");
+                                   LLVM_VERSION_STRING + "\nnlogic-kernels-3");
 
   HostObject result;
   std::string dir = cacheDirectory();

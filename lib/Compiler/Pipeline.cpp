@@ -16,6 +16,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/IR/IRMapping.h"
@@ -33,6 +34,8 @@ void nlogic::buildKernelLoweringPipeline(OpPassManager &pm) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Register tiles are written in the vector dialect (ContractionTiles).
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Transcendentals become LLVM intrinsics; whatever math op has none
   // (none of those the kernels use today) falls back to libm.
@@ -172,5 +175,10 @@ nlogic::compileTemplate(TemplateOp templ, const CompileOptions &options) {
   if (auto n = result.module->getOperation()->getAttrOfType<IntegerAttr>(
           options.prefix + ".parameters"))
     result.numParameters = n.getInt();
+  if (auto tiling =
+          result.module->getOperation()->getAttrOfType<DenseI32ArrayAttr>(
+              options.prefix + ".rule_tiling"))
+    result.ruleTiling.assign(tiling.asArrayRef().begin(),
+                             tiling.asArrayRef().end());
   return result;
 }

@@ -20,6 +20,8 @@
 
 #include "nlogic/Runtime/HostCode.h"
 
+#include "ContractionTiles.h"
+
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 
@@ -33,6 +35,15 @@
 using namespace mlir;
 using namespace mlir::nlogic;
 using namespace mlir::nlogic::runtime;
+
+/// The compiler's tiling of each rule (3 int32 per rule; none without).
+static std::vector<TilingForm> tilingForms(const int32_t *table,
+                                           size_t numRules) {
+  std::vector<TilingForm> forms(numRules);
+  for (size_t k = 0; table && k < numRules; ++k)
+    forms[k] = {table[3 * k], table[3 * k + 1], table[3 * k + 2]};
+  return forms;
+}
 
 namespace {
 
@@ -67,6 +78,7 @@ struct RuleTable {
   std::vector<int32_t> segments; // begin, end, head offset, aggregate offset
   std::vector<int32_t> index;    // body atom offsets, one row per ground rule
   std::vector<int32_t> groups;   // softmax: first and end segment per group
+  std::vector<int32_t> tiles;    // register tiles (ContractionTiles.h)
   int64_t numSegments = 0;
   int32_t numRows = 0;
   /// Recursive rules: segments of recursion level L are
@@ -101,11 +113,12 @@ class CompiledEngine : public Engine {
 public:
   CompiledEngine(const TemplateModel &model,
                  std::vector<std::pair<int64_t, int64_t>> shapes,
-                 std::vector<int64_t> aggregateSizes, int64_t numParameters,
+                 std::vector<int64_t> aggregateSizes,
+                 std::vector<TilingForm> tiling, int64_t numParameters,
                  std::unique_ptr<llvm::orc::LLJIT> jit)
       : model(model), shapes(std::move(shapes)),
-        aggregateSizes(std::move(aggregateSizes)), numParameters(numParameters),
-        jit(std::move(jit)) {
+        aggregateSizes(std::move(aggregateSizes)), tiling(std::move(tiling)),
+        numParameters(numParameters), jit(std::move(jit)) {
     used.assign(model.weights.size(), false);
     int64_t offset = 0;
     for (const WeightModel &w : model.weights) {
@@ -154,6 +167,7 @@ private:
   const TemplateModel &model;
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> aggregateSizes;
+  std::vector<TilingForm> tiling; // per rule
   int64_t numParameters;
   /// Links the kernels' object code into the process (null for AOT).
   std::unique_ptr<llvm::orc::LLJIT> jit;
@@ -475,6 +489,13 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   }
   batch.aggs.assign(aggNext, 0.0);
 
+  // Register tiles of the product rules the kernels tile.
+  for (auto [k, table] : llvm::enumerate(batch.rules))
+    if (table.numRows > 0)
+      table.tiles =
+          buildTiles(tiling[k], table.segments, table.index, table.groups,
+                     int(table.index.size() / table.numRows));
+
   // Recursive components run level by level: order their segments and
   // atoms by level.
   batch.relationLevelStart.resize(model.relations.size());
@@ -563,16 +584,16 @@ levelRange(const std::vector<int64_t> &starts, int level, int64_t total) {
 /// Segments [first, first + count) of rule table `t`, as the kernel
 /// arguments (for a softmax rule, all of its groups).
 struct RuleCall {
-  IndexArena segments, index, groups;
+  IndexArena segments, index, groups, tiles;
   int64_t n;
 };
 static RuleCall ruleCall(RuleTable &t, bool softmax, int64_t first,
                          int64_t count) {
   if (softmax)
     return {descriptor(t.segments), descriptor(t.index), descriptor(t.groups),
-            int64_t(t.groups.size() / 2)};
+            descriptor(t.tiles), int64_t(t.groups.size() / 2)};
   return {descriptor(t.segments, first, count, 4), descriptor(t.index),
-          descriptor(t.groups), count};
+          descriptor(t.groups), descriptor(t.tiles), count};
 }
 
 template <typename RuleFn, typename RelationFn>
@@ -642,7 +663,7 @@ CompiledEngine::forward(int id, const Parameters &params) {
       batch, /*backward=*/false,
       [&](int k, RuleCall &c) {
         ruleForward[k](&values, &acc, &aggs, &ps, &c.segments, &c.index,
-                       &c.groups, c.n);
+                       &c.groups, &c.tiles, c.n);
       },
       [&](int j, IndexArena &atoms, int64_t count) {
         relationForward[j](&values, &acc, &ps, &atoms, count);
@@ -695,7 +716,7 @@ void CompiledEngine::backward(int id, const Parameters &params,
       batch, /*backward=*/true,
       [&](int k, RuleCall &c) {
         ruleBackward[k](&values, &acc, &aggs, &ps, &dvalues, &dacc, &gs,
-                        &c.segments, &c.index, &c.groups, c.n);
+                        &c.segments, &c.index, &c.groups, &c.tiles, c.n);
       },
       [&](int j, IndexArena &atoms, int64_t count) {
         relationBackward[j](&values, &acc, &ps, &dvalues, &dacc, &gs, &atoms,
@@ -812,8 +833,9 @@ runtime::createCompiledEngine(TemplateOp templ, const TemplateModel &model,
     return templ.emitError() << error;
   auto engine = std::make_unique<CompiledEngine>(
       model, std::move(compiled->relationShapes),
-      std::move(compiled->aggregateSizes), compiled->numParameters,
-      std::move(*jit));
+      std::move(compiled->aggregateSizes),
+      tilingForms(compiled->ruleTiling.data(), model.rules.size()),
+      compiled->numParameters, std::move(*jit));
   if (failed(engine->linkJit(error)) || failed(engine->buildSchedule(error)))
     return templ.emitError() << error;
   return std::unique_ptr<Engine>(std::move(engine));
@@ -839,7 +861,7 @@ FailureOr<std::unique_ptr<Engine>> runtime::createCompiledEngine(
       !kernels.relation_forward || !kernels.relation_backward ||
       !kernels.relation_shapes || !kernels.aggregate_sizes ||
       !kernels.parameter_offsets || !kernels.weight_names ||
-      !kernels.sgd_step || !kernels.adam_step) {
+      !kernels.rule_tiling || !kernels.sgd_step || !kernels.adam_step) {
     error = "the kernel table is incomplete";
     return failure();
   }
@@ -863,6 +885,7 @@ FailureOr<std::unique_ptr<Engine>> runtime::createCompiledEngine(
       model, std::move(relationShapes),
       std::vector<int64_t>(kernels.aggregate_sizes,
                            kernels.aggregate_sizes + kernels.num_rules),
+      tilingForms(kernels.rule_tiling, kernels.num_rules),
       kernels.num_parameters, nullptr);
   if (failed(engine->linkTable(kernels, error)) ||
       failed(engine->buildSchedule(error)))

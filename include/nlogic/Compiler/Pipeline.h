@@ -62,6 +62,9 @@ struct CompiledTemplate {
   /// Elements of each rule's aggregated value (before its head weight), for
   /// the rules in evaluation order.
   std::vector<int64_t> aggregateSizes;
+  /// Per rule (evaluation order), NLOGIC_TILING_* and the body positions of
+  /// its vector atoms (nlogic/Runtime/KernelTable.h).
+  std::vector<int32_t> ruleTiling;
   /// Elements of the parameter arena.
   int64_t numParameters = 0;
 };

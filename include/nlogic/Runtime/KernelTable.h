@@ -39,6 +39,23 @@ typedef struct nlogic_index_arena {
   int64_t stride;
 } nlogic_index_arena;
 
+/* Register tiles (docs/Compiler.md, "Register tiles"). Under fast-math a
+ * rule whose substitutions multiply two vectors (softmax-aggregated dot
+ * products) or scale one (sum-aggregated) is computed in tiles of up to
+ * NLOGIC_TILE_LANES head atoms that share a body atom row by row; the
+ * runtime lists them in the `tiles` argument of the rule's kernels, one
+ * record of NLOGIC_TILE_RECORD int32 per tile: lanes (1 or
+ * NLOGIC_TILE_LANES), rows R, the body position of the shared atom, then
+ * per lane its id (DOT: softmax group; SCALE: segment) and first row.
+ * Every lane of a tiled rule is in exactly one tile; the rows [0, R) of
+ * each lane are the tile's and are left out of the segments' row ranges.
+ * Other rules get an empty `tiles`. */
+#define NLOGIC_TILING_NONE 0
+#define NLOGIC_TILING_DOT 1
+#define NLOGIC_TILING_SCALE 2
+#define NLOGIC_TILE_LANES 4
+#define NLOGIC_TILE_RECORD (3 + 2 * NLOGIC_TILE_LANES)
+
 /* Rule k, forward: for each of n segments (head atoms; for a softmax rule,
  * n groups of segments) reduce the substitutions' values, keep the
  * aggregate and add the weighted contribution to the head's accumulator. */
@@ -46,13 +63,15 @@ typedef void (*nlogic_rule_forward_fn)(nlogic_arena *values, nlogic_arena *acc,
                                        nlogic_arena *aggs, nlogic_arena *params,
                                        nlogic_index_arena *segments,
                                        nlogic_index_arena *index,
-                                       nlogic_index_arena *groups, int64_t n);
+                                       nlogic_index_arena *groups,
+                                       nlogic_index_arena *tiles, int64_t n);
 /* Rule k, backward: accumulates gradients into dvalues and grads. */
 typedef void (*nlogic_rule_backward_fn)(
     nlogic_arena *values, nlogic_arena *acc, nlogic_arena *aggs,
     nlogic_arena *params, nlogic_arena *dvalues, nlogic_arena *dacc,
     nlogic_arena *grads, nlogic_index_arena *segments,
-    nlogic_index_arena *index, nlogic_index_arena *groups, int64_t n);
+    nlogic_index_arena *index, nlogic_index_arena *groups,
+    nlogic_index_arena *tiles, int64_t n);
 /* Relation j: offset + transformation of n derived atoms. Backward sets
  * (does not accumulate) each atom's dacc from its dvalues, adds the
  * offset's gradient into grads, and for a product relation restarts the
@@ -88,6 +107,9 @@ typedef struct nlogic_kernel_table {
   const nlogic_relation_backward_fn *relation_backward;
   const int64_t *relation_shapes;   /* rows, cols per relation */
   const int64_t *aggregate_sizes;   /* elements per rule aggregate */
+  /* 3 per rule: NLOGIC_TILING_*, the positions of its vector atoms among
+   * the body atoms (-1 where none). */
+  const int32_t *rule_tiling;
   const int64_t *parameter_offsets; /* per weight */
   const char *const *weight_names;  /* per weight */
   nlogic_sgd_step_fn sgd_step;

@@ -10,10 +10,14 @@ using namespace mlir;
 using namespace mlir::nlogic::kernels;
 
 Buf KernelBuilder::alloc(int64_t rows, int64_t cols) {
+  return Buf{allocAtEntry(MemRefType::get({rows, cols}, elementType)), rows,
+             cols};
+}
+
+Value KernelBuilder::allocAtEntry(MemRefType type) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(entry);
-  auto type = MemRefType::get({rows, cols}, elementType);
-  return Buf{memref::AllocaOp::create(b, type), rows, cols};
+  return memref::AllocaOp::create(b, type);
 }
 
 static MemRefType viewType(Type elementType, int64_t rows, int64_t cols,

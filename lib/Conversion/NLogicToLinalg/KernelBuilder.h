@@ -73,6 +73,8 @@ public:
 
   /// A stack buffer of rows x cols elements.
   Buf alloc(int64_t rows, int64_t cols);
+  /// A stack buffer of any static type, made at the kernel's entry.
+  Value allocAtEntry(MemRefType type);
   /// A rows x cols view of a flat arena at element offset `offset` (an
   /// index value) or `staticOffset`.
   Buf view(Value arena, Value offset, int64_t rows, int64_t cols);

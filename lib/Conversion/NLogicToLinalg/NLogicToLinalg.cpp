@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ContractionTiles.h"
 #include "Elementwise.h"
 #include "KernelBuilder.h"
 #include "MapProgram.h"
@@ -66,9 +67,14 @@ struct RuleKernel {
   /// accumulator and keeps, after its aggregate, the accumulator's value
   /// before it (the product of the earlier rules' contributions).
   bool productHead = false;
+  /// Register tiles compute some rows (ContractionTiles.h): the per-row
+  /// loop starts from the tiles' sums in the aggregate slots, and backward
+  /// leaves each aggregate's gradient there for the tiles.
+  ContractionForm tiling = {};
   // The kernel's arguments (set by makeRuleKernel).
   Arenas arenas = {};
-  Value acc = {}, aggs = {}, dacc = {}, segments = {}, table = {}, groups = {};
+  Value acc = {}, aggs = {}, dacc = {}, segments = {}, table = {}, groups = {},
+        tiles = {};
 
   ImplicitLocOpBuilder &b() { return kb.builder(); }
 
@@ -131,7 +137,10 @@ struct RuleKernel {
         kind == Aggregation::max   ? -std::numeric_limits<double>::infinity()
         : kind == Aggregation::min ? std::numeric_limits<double>::infinity()
                                    : 0.0;
-    kb.fill(aggregate, init);
+    if (tiling && kind == Aggregation::sum)
+      kb.copy(aggregateView(seg), aggregate);
+    else
+      kb.fill(aggregate, init);
     LogicalResult ok = loop(seg.begin, seg.end, [&](Value row) {
       MapProgram map(rule, kb, layout,
                      Arenas{arenas.values, arenas.params, {}, {}},
@@ -236,6 +245,11 @@ struct RuleKernel {
       kb.copy(dContribution, dAggregate);
     }
     return dAggregate;
+  }
+
+  TileArgs tileArgs() {
+    return {arenas.values, acc,   aggs,   arenas.dvalues, dacc,
+            segments,      table, groups, tiles,          numAtoms};
   }
 
   /// Whether the head weight's gradient, a rank-1 update of a matrix per
@@ -366,6 +380,9 @@ private:
   RuleKernel makeRuleKernel(RuleOp rule, KernelBuilder &kb, Block *entry,
                             bool backward);
   LogicalResult emitRuleForward(RuleOp rule, int index);
+  /// The rule's tiled form (none in exact mode), remembered for the
+  /// module's `<prefix>.rule_tiling`.
+  ContractionForm tilingOf(RuleOp rule);
   LogicalResult emitRuleBackward(RuleOp rule, int index);
   void emitOptimizerSteps();
   void emitRelationForward(RelationOp rel, int index);
@@ -378,6 +395,7 @@ private:
   SymbolTable symbols;
   ParameterLayout layout;
   llvm::DenseSet<StringAttr> relationsWithGradient;
+  llvm::DenseSet<StringAttr> recursiveRelations;
   Type f64, arena, indexArena;
 };
 
@@ -482,10 +500,11 @@ RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
                headCols,
                countAtoms(rule)};
   k.productHead = head.multipliesContributions();
+  k.tiling = tilingOf(rule);
   auto arg = [&](unsigned i) { return entry->getArgument(i); };
-  // forward:  values, acc, aggs, params, segments, index, groups, n
+  // forward:  values, acc, aggs, params, segments, index, groups, tiles, n
   // backward: values, acc, aggs, params, dvalues, dacc, grads, segments,
-  //           index, groups, n
+  //           index, groups, tiles, n
   k.arenas.values = arg(0);
   k.acc = arg(1);
   k.aggs = arg(2);
@@ -500,6 +519,7 @@ RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
   k.segments = arg(tables);
   k.table = arg(tables + 1);
   k.groups = arg(tables + 2);
+  k.tiles = arg(tables + 3);
   return k;
 }
 
@@ -513,19 +533,29 @@ static bool mayReassociate(RuleOp rule, bool fastMath) {
   return fastMath && a != Aggregation::max && a != Aggregation::min;
 }
 
+ContractionForm TemplateLowering::tilingOf(RuleOp rule) {
+  return analyzeContraction(
+      rule, reassociate,
+      recursiveRelations.contains(rule.getHeadAttr().getAttr()),
+      relationsWithGradient);
+}
+
 LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
   ImplicitLocOpBuilder b(rule.getLoc(), rule.getContext());
-  // values, acc, aggs, params, segments, index, groups, n
-  func::FuncOp fn = createKernel(("rule" + Twine(index) + "_forward").str(),
-                                 {arena, arena, arena, arena, indexArena,
-                                  indexArena, indexArena, b.getIndexType()},
-                                 b);
+  // values, acc, aggs, params, segments, index, groups, tiles, n
+  func::FuncOp fn =
+      createKernel(("rule" + Twine(index) + "_forward").str(),
+                   {arena, arena, arena, arena, indexArena, indexArena,
+                    indexArena, indexArena, b.getIndexType()},
+                   b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
   kb.setReassociation(mayReassociate(rule, reassociate));
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/false);
-  Value n = entry->getArgument(7);
+  Value n = entry->getArgument(8);
   Value c0 = kb.constantIndex(0);
+  if (k.tiling)
+    emitTilesForward(kb, k.tiling, k.tileArgs());
 
   LogicalResult ok = success();
   if (k.aggregation != Aggregation::softmax) {
@@ -593,17 +623,17 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
 LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
   ImplicitLocOpBuilder b(rule.getLoc(), rule.getContext());
   // values, acc, aggs, params, dvalues, dacc, grads, segments, index,
-  // groups, n
+  // groups, tiles, n
   func::FuncOp fn =
       createKernel(("rule" + Twine(index) + "_backward").str(),
                    {arena, arena, arena, arena, arena, arena, arena, indexArena,
-                    indexArena, indexArena, b.getIndexType()},
+                    indexArena, indexArena, indexArena, b.getIndexType()},
                    b);
   Block *entry = &fn.front();
   KernelBuilder kb(b, entry, f64);
   kb.setReassociation(mayReassociate(rule, reassociate));
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/true);
-  Value n = entry->getArgument(10);
+  Value n = entry->getArgument(11);
   Value c0 = kb.constantIndex(0);
 
   LogicalResult ok = success();
@@ -619,7 +649,11 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
         return success(); // a count depends on no value
       if (k.aggregation == Aggregation::avg)
         k.divideByRowCount(dAggregate, seg);
-      return k.emitRowsBackward(seg, aggregate, dAggregate, k.aggregation);
+      if (failed(k.emitRowsBackward(seg, aggregate, dAggregate, k.aggregation)))
+        return failure();
+      if (k.tiling)
+        kb.copy(dAggregate, aggregate);
+      return success();
     });
   } else {
     // d raw_s = norm_s * (d norm_s - sum_t norm_t d norm_t), elementwise.
@@ -650,10 +684,16 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
                          return Value(arith::MulFOp::create(ib, in[0], d));
                        });
         // The raw value was a sum: only its summands' values matter here.
-        return k.emitRowsBackward(seg, norm, dRaw, Aggregation::sum);
+        if (failed(k.emitRowsBackward(seg, norm, dRaw, Aggregation::sum)))
+          return failure();
+        if (k.tiling)
+          kb.copy(dRaw, norm);
+        return success();
       });
     });
   }
+  if (succeeded(ok) && k.tiling)
+    emitTilesBackward(kb, k.tiling, k.tileArgs());
   return finishKernel(b, entry, ok);
 }
 
@@ -881,6 +921,7 @@ LogicalResult TemplateLowering::run() {
       relationsWithGradient.insert(fact.getRelationAttr().getAttr());
 
   Stratification strata = computeStratification(templ);
+  recursiveRelations.insert(strata.recursive.begin(), strata.recursive.end());
   SmallVector<RuleOp> rules = rulesInEvaluationOrder(templ, strata);
   LogicalResult ok = success();
   for (RuleOp rule : rules)
@@ -907,6 +948,12 @@ LogicalResult TemplateLowering::run() {
   emitOptimizerSteps();
   module->setAttr(prefix + ".parameters",
                   IntegerAttr::get(IntegerType::get(ctx, 64), layout.size));
+  SmallVector<int32_t> tiling;
+  for (RuleOp rule : rules) {
+    ContractionForm form = tilingOf(rule);
+    tiling.append({form.kind, form.vectorA, form.vectorB});
+  }
+  module->setAttr(prefix + ".rule_tiling", DenseI32ArrayAttr::get(ctx, tiling));
   return success();
 }
 

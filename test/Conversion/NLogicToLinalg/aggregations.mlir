@@ -4,7 +4,7 @@
 // are normalised in place: running max, exp(v - max), sum, divide. Only
 // then are they weighted into their heads.
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
-// CHECK-SAME: %[[GROUPS:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %[[N:[a-z0-9]+]]: index)
+// CHECK-SAME: %[[GROUPS:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %[[TILES:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %[[N:[a-z0-9]+]]: index)
 // CHECK: scf.for %[[G:.*]] = %{{.*}} to %[[N]]
 // CHECK: memref.load %[[GROUPS]]
 // CHECK: memref.load %[[GROUPS]]

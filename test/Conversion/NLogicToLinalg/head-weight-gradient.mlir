@@ -25,7 +25,7 @@ nlogic.template @t {
 // CHECK-DAG: %[[DY_TILE:.*]] = memref.alloca() : memref<4x4xf64>
 // CHECK-DAG: %[[AGG_TILE:.*]] = memref.alloca() : memref<4x8xf64>
 // CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
-// CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %arg10 step %[[C4]] {
+// CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %arg11 step %[[C4]] {
 // CHECK: linalg.fill {{.*}} outs(%[[DY_TILE]]
 // CHECK: linalg.fill {{.*}} outs(%[[AGG_TILE]]
 // CHECK: %[[END:.*]] = arith.minsi

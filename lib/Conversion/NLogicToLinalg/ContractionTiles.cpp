@@ -1,0 +1,681 @@
+//===- ContractionTiles.cpp - register-tiled kernels for product rules ----===//
+//
+// Tile records (NLOGIC_TILE_RECORD i32 each, built by the runtime): lanes
+// (1 or NLOGIC_TILE_LANES), rows R, the body position of the atom the lanes
+// share row by row, then two fields per lane.
+//
+// A Scale lane is a segment (fields: segment, first row); its r-th row is
+// `first row + r`. The tile covers rows [0, R) of every lane and the
+// per-row loop the rest (the runtime has moved the segments' begin).
+//
+// A Dot lane is a softmax group (fields: group, rows owned). The tile owns
+// the whole group (the runtime has emptied its range in `groups`, so the
+// per-row loop skips it): its r-th row is the only row of the group's r-th
+// segment; rows [0, R) are shared by the tile's lanes, the rest are each
+// lane's own; the tile computes the scores, the softmax (aggregate slots
+// and head atoms of a group are consecutive) and the gradients. A group
+// the tile does not own (rows 0) is the per-row loop's, from zeroed slots.
+//
+// Kernels compute on vector<VLxf64> with VL = 4 (or the largest power of
+// two dividing the vectors' length): with AVX-512VL's 32 registers a 4x4
+// tile of dot products keeps 16 accumulators and 8 operands in registers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ContractionTiles.h"
+
+#include "nlogic/Dialect/NLogic/IR/ValueShape.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <functional>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::nlogic;
+using namespace mlir::nlogic::kernels;
+
+/// The shape an atom's value is used with (a transposed atom's type is
+/// already transposed).
+static std::pair<int64_t, int64_t> logicalShape(AtomOp atom) {
+  ValueShape s = ValueShape::fromType(atom.getResult().getType());
+  return {s.rows(), s.cols()};
+}
+
+ContractionForm kernels::analyzeContraction(
+    RuleOp rule, bool reassociate, bool recursive,
+    const llvm::DenseSet<StringAttr> &relationsWithGradient) {
+  ContractionForm none;
+  Aggregation aggregation = rule.getAggregation().value_or(Aggregation::sum);
+  if (!reassociate || recursive ||
+      (aggregation != Aggregation::softmax && aggregation != Aggregation::sum))
+    return none;
+  // The body: atoms and joins, one product of atoms, optionally an identity
+  // transformation of it.
+  llvm::DenseMap<Value, int32_t> positions;
+  CombineOp product;
+  Value result;
+  for (Operation &op : rule.getBodyBlock()) {
+    if (auto atom = dyn_cast<AtomOp>(op)) {
+      int32_t k = positions.size();
+      positions[atom.getResult()] = k;
+    } else if (isa<WeighOp>(op)) {
+      return none;
+    } else if (auto c = dyn_cast<CombineOp>(op)) {
+      if (product || c.getKind() != Combination::product || c.getOffset())
+        return none;
+      product = c;
+      result = c.getResult();
+    } else if (auto t = dyn_cast<TransformOp>(op)) {
+      if (!product || t.getInput() != result ||
+          t.getKind() != Transformation::identity)
+        return none;
+      result = t.getResult();
+    } else if (auto head = dyn_cast<HeadOp>(op)) {
+      if (!product || head.getValue() != result)
+        return none;
+    }
+  }
+  if (!product)
+    return none;
+
+  ContractionForm form;
+  llvm::SmallVector<AtomOp> rows, columns;
+  llvm::DenseSet<Value> seen;
+  for (Value operand : product.getInputs()) {
+    auto atom = operand.getDefiningOp<AtomOp>();
+    if (!atom || !seen.insert(operand).second)
+      return none;
+    bool grad =
+        relationsWithGradient.contains(atom.getRelationAttr().getAttr());
+    auto [r, c] = logicalShape(atom);
+    if (r == 1 && c == 1) {
+      form.scalars.push_back(positions.lookup(operand));
+      form.scalarNeedsGradient.push_back(grad);
+    } else if (r == 1) {
+      if (!columns.empty()) // a column before a row: an outer product
+        return none;
+      rows.push_back(atom);
+    } else if (c == 1) {
+      columns.push_back(atom);
+    } else {
+      return none;
+    }
+  }
+  auto needs = [&](AtomOp atom) {
+    return relationsWithGradient.contains(atom.getRelationAttr().getAttr());
+  };
+  ValueShape out = ValueShape::fromType(result.getType());
+  if (aggregation == Aggregation::softmax && !rule.getWeightAttr() &&
+      rows.size() == 1 && columns.size() == 1 && out.getNumElements() == 1 &&
+      logicalShape(rows[0]).second == logicalShape(columns[0]).first &&
+      llvm::none_of(form.scalarNeedsGradient, [](bool g) { return g; })) {
+    form.kind = NLOGIC_TILING_DOT;
+    form.vectorA = positions.lookup(rows[0].getResult());
+    form.vectorB = positions.lookup(columns[0].getResult());
+    form.vectorANeedsGradient = needs(rows[0]);
+    form.vectorBNeedsGradient = needs(columns[0]);
+    form.length = logicalShape(columns[0]).first;
+    return form;
+  }
+  if (aggregation == Aggregation::sum && rows.empty() && columns.size() == 1 &&
+      !form.scalars.empty() && out.rows() == logicalShape(columns[0]).first &&
+      out.cols() == 1) {
+    form.kind = NLOGIC_TILING_SCALE;
+    form.vectorA = positions.lookup(columns[0].getResult());
+    form.vectorANeedsGradient = needs(columns[0]);
+    form.length = logicalShape(columns[0]).first;
+    return form;
+  }
+  return none;
+}
+
+namespace {
+
+constexpr int64_t kRecord = NLOGIC_TILE_RECORD;
+constexpr int64_t kLanes = NLOGIC_TILE_LANES;
+/// Rows whose coefficients and offsets are gathered into stack buffers at
+/// a time.
+constexpr int64_t kRowBlock = 64;
+
+/// One lane of a tile, as the kernels address it.
+struct Lane {
+  Value id, firstRow;
+  /// Dot: the group's first and end segment (an empty range when the tile
+  /// owns the group), the rows the tile owns, and where the group's
+  /// aggregate slots and head atoms start (both consecutive).
+  Value firstSegment, endSegment, rows, head;
+  Value slot;   ///< Scale: the segment's aggregate slot; Dot: the first's
+  Value offset; ///< the lane's own vector (Dot) or aggregate slot (Scale)
+};
+
+class TileEmitter {
+public:
+  TileEmitter(KernelBuilder &kb, const ContractionForm &form,
+              const TileArgs &args)
+      : kb(kb), b(kb.builder()), form(form), args(args) {
+    width = form.length % 4 == 0 ? 4 : form.length % 2 == 0 ? 2 : 1;
+    int64_t vectors = form.length / width;
+    perChunk = vectors % 4 == 0 ? 4 : vectors % 2 == 0 ? 2 : 1;
+    vecType = VectorType::get({width}, b.getF64Type());
+    fastMath = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+    offBuf = kb.allocAtEntry(MemRefType::get({kRowBlock}, b.getIndexType()));
+    coefBuf =
+        kb.allocAtEntry(MemRefType::get({kRowBlock * kLanes}, b.getF64Type()));
+  }
+
+  void forward();
+  void backward();
+
+private:
+  // Index arithmetic and memory.
+  Value idx(int64_t v) { return kb.constantIndex(v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, x, y); }
+  Value load32(Value memref, Value i) {
+    Value v = memref::LoadOp::create(b, memref, ValueRange{i});
+    return arith::IndexCastOp::create(b, b.getIndexType(), v);
+  }
+  Value load(Value memref, Value i) {
+    return memref::LoadOp::create(b, memref, ValueRange{i});
+  }
+  void store(Value v, Value memref, Value i) {
+    memref::StoreOp::create(b, v, memref, ValueRange{i});
+  }
+  Value vload(Value memref, Value i) {
+    return vector::LoadOp::create(b, vecType, memref, ValueRange{i});
+  }
+  void vstore(Value v, Value memref, Value i) {
+    vector::StoreOp::create(b, v, memref, ValueRange{i});
+  }
+  Value splat(Value s) { return vector::BroadcastOp::create(b, vecType, s); }
+  Value fma(Value x, Value y, Value acc) {
+    return vector::FMAOp::create(b, x, y, acc);
+  }
+  Value zeroVector() { return splat(kb.constant(0.0)); }
+  Value fmul(Value x, Value y) {
+    return arith::MulFOp::create(b, x, y, fastMath);
+  }
+
+  /// for (iv = lo; iv < hi; iv += step) body(iv).
+  void loop(Value lo, Value hi, int64_t step,
+            const std::function<void(Value)> &body) {
+    auto op = scf::ForOp::create(b, lo, hi, idx(step));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(op.getBody()->getTerminator());
+    body(op.getInductionVar());
+  }
+  /// The same with loop-carried values; returns their final values.
+  SmallVector<Value>
+  loop(Value lo, Value hi, int64_t step, ValueRange inits,
+       const std::function<SmallVector<Value>(Value, ValueRange)> &body) {
+    auto op = scf::ForOp::create(b, lo, hi, idx(step), inits);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToEnd(op.getBody());
+      SmallVector<Value> next =
+          body(op.getInductionVar(), op.getRegionIterArgs());
+      scf::YieldOp::create(b, next);
+    }
+    return SmallVector<Value>(op.getResults());
+  }
+
+  /// Runs `body(lanes)` for every tile, specialised to full tiles and to
+  /// one lane.
+  void forEachTile(const std::function<void(int64_t lanes, Value record,
+                                            Value rows, Value shared)> &body);
+  SmallVector<Lane> lanes(int64_t count, Value record, Value shared);
+  Value rowOf(const Lane &lane, Value r) {
+    if (form.kind == NLOGIC_TILING_DOT)
+      return load32(args.segments, mul(add(lane.firstSegment, r), idx(4)));
+    return add(lane.firstRow, r);
+  }
+  Value atomOffset(Value row, Value position) {
+    return load32(args.index, add(mul(row, idx(args.numAtoms)), position));
+  }
+  Value atomOffset(Value row, int32_t position) {
+    return atomOffset(row, idx(position));
+  }
+  /// The product of the row's scalar atoms, leaving out `skip`.
+  Value scalarProduct(Value row, int skip = -1) {
+    Value p = kb.constant(1.0);
+    for (auto [i, pos] : llvm::enumerate(form.scalars))
+      if (int(i) != skip)
+        p = fmul(p, load(args.values, atomOffset(row, pos)));
+    return p;
+  }
+
+  /// The lanes x rows dot products of vectors at xBase[xOffsets[m]] and
+  /// yBase[yOffsets[n]], m-major.
+  SmallVector<Value> dots(Value xBase, ArrayRef<Value> xOffsets, Value yBase,
+                          ArrayRef<Value> yOffsets);
+  /// out[outOffsets[m] + e] += sum_{i < n} coef[i][m] * yBase[yOff[i] + e].
+  void scaleRows(int64_t lanes, Value n, Value coef, Value yBase, Value yOff,
+                 Value out, ArrayRef<Value> outOffsets);
+  /// out[outOff[i] + e] += sum_m coef[i][m] * xBase[xOffsets[m] + e].
+  void spreadRows(int64_t lanes, Value n, Value coef, Value xBase,
+                  ArrayRef<Value> xOffsets, Value out, Value outOff);
+  /// Gathers, for rows [r0, r0 + n) of the tile, the shared atom's offset
+  /// and each lane's coefficient `coefOf(lane, row)`.
+  void gatherBlock(ArrayRef<Lane> ls, Value shared, Value r0, Value n,
+                   const std::function<Value(const Lane &, Value r)> &coefOf);
+  /// Runs `body(r0, n)` over blocks of kRowBlock rows of [0, rows).
+  void forEachBlock(Value lo, Value hi,
+                    const std::function<void(Value, Value)> &body);
+  /// Dot: lanes x rows [lo, hi) scores (times the scalars) into the slots;
+  /// the shared vectors are those of the first lane's rows.
+  void scoreRows(ArrayRef<Lane> ls, Value shared, Value lo, Value hi);
+  /// Dot: softmax over an owned lane's slots, added to its heads.
+  void softmaxForward(const Lane &lane);
+  /// Dot: the raw scores' gradients of an owned lane, into its slots.
+  void softmaxBackward(const Lane &lane);
+  /// Dot: the vectors' gradients from the slots' score gradients.
+  void gradientRows(ArrayRef<Lane> ls, Value shared, Value lo, Value hi);
+
+  void dotForward(int64_t lanes, Value record, Value rows, Value shared);
+  void dotBackward(int64_t lanes, Value record, Value rows, Value shared);
+  void scaleForward(int64_t lanes, Value record, Value rows, Value shared);
+  void scaleBackward(int64_t lanes, Value record, Value rows, Value shared);
+
+  KernelBuilder &kb;
+  ImplicitLocOpBuilder &b;
+  const ContractionForm &form;
+  const TileArgs &args;
+  int64_t width = 4, perChunk = 1;
+  VectorType vecType;
+  arith::FastMathFlags fastMath;
+  Value offBuf, coefBuf; ///< kRowBlock offsets; kRowBlock x kLanes coefs
+};
+
+} // namespace
+
+void TileEmitter::forEachTile(
+    const std::function<void(int64_t, Value, Value, Value)> &body) {
+  Value size = memref::DimOp::create(b, args.tiles, 0);
+  Value count = arith::DivUIOp::create(b, size, idx(kRecord));
+  loop(idx(0), count, 1, [&](Value t) {
+    Value record = mul(t, idx(kRecord));
+    Value numLanes = load32(args.tiles, record);
+    Value rows = load32(args.tiles, add(record, idx(1)));
+    Value shared = load32(args.tiles, add(record, idx(2)));
+    Value full = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, numLanes,
+                                       idx(kLanes));
+    auto ifOp = scf::IfOp::create(b, full, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    body(kLanes, record, rows, shared);
+    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    body(1, record, rows, shared);
+  });
+}
+
+SmallVector<Lane> TileEmitter::lanes(int64_t count, Value record,
+                                     Value shared) {
+  SmallVector<Lane> ls;
+  for (int64_t m = 0; m < count; ++m) {
+    Lane lane;
+    lane.id = load32(args.tiles, add(record, idx(3 + 2 * m)));
+    Value second = load32(args.tiles, add(record, idx(4 + 2 * m)));
+    if (form.kind == NLOGIC_TILING_DOT) {
+      lane.rows = second;
+      lane.firstSegment = load32(args.groups, mul(lane.id, idx(2)));
+      lane.endSegment = load32(args.groups, add(mul(lane.id, idx(2)), idx(1)));
+      Value first = mul(lane.firstSegment, idx(4));
+      lane.firstRow = load32(args.segments, first);
+      lane.head = load32(args.segments, add(first, idx(2)));
+      lane.slot = load32(args.segments, add(first, idx(3)));
+      // The lane's vector: the body atom that is not the shared one.
+      Value other = sub(idx(form.vectorA + form.vectorB), shared);
+      lane.offset = atomOffset(lane.firstRow, other);
+    } else {
+      lane.firstRow = second;
+      lane.slot = load32(args.segments, add(mul(lane.id, idx(4)), idx(3)));
+      lane.offset = lane.slot;
+    }
+    ls.push_back(lane);
+  }
+  return ls;
+}
+
+SmallVector<Value> TileEmitter::dots(Value xBase, ArrayRef<Value> xOffsets,
+                                     Value yBase, ArrayRef<Value> yOffsets) {
+  size_t nx = xOffsets.size(), ny = yOffsets.size();
+  SmallVector<Value> inits(nx * ny, zeroVector());
+  SmallVector<Value> sums = loop(
+      idx(0), idx(form.length), width, inits, [&](Value e, ValueRange acc) {
+        SmallVector<Value> xs, ys, next;
+        for (Value x : xOffsets)
+          xs.push_back(vload(xBase, add(x, e)));
+        for (Value y : yOffsets)
+          ys.push_back(vload(yBase, add(y, e)));
+        for (size_t m = 0; m < nx; ++m)
+          for (size_t n = 0; n < ny; ++n)
+            next.push_back(fma(xs[m], ys[n], acc[m * ny + n]));
+        return next;
+      });
+  SmallVector<Value> out;
+  for (Value s : sums)
+    out.push_back(vector::ReductionOp::create(b, vector::CombiningKind::ADD, s,
+                                              fastMath));
+  return out;
+}
+
+void TileEmitter::scaleRows(int64_t lanes, Value n, Value coef, Value yBase,
+                            Value yOff, Value out, ArrayRef<Value> outOffsets) {
+  int64_t chunk = width * perChunk;
+  loop(idx(0), idx(form.length), chunk, [&](Value e) {
+    SmallVector<Value> inits;
+    for (int64_t m = 0; m < lanes; ++m)
+      for (int64_t v = 0; v < perChunk; ++v)
+        inits.push_back(vload(out, add(outOffsets[m], add(e, idx(v * width)))));
+    SmallVector<Value> sums =
+        loop(idx(0), n, 1, inits, [&](Value i, ValueRange acc) {
+          Value y0 = add(load(yOff, i), e);
+          SmallVector<Value> ys, next;
+          for (int64_t v = 0; v < perChunk; ++v)
+            ys.push_back(vload(yBase, add(y0, idx(v * width))));
+          for (int64_t m = 0; m < lanes; ++m) {
+            Value c = splat(load(coef, add(mul(i, idx(kLanes)), idx(m))));
+            for (int64_t v = 0; v < perChunk; ++v)
+              next.push_back(fma(c, ys[v], acc[m * perChunk + v]));
+          }
+          return next;
+        });
+    for (int64_t m = 0; m < lanes; ++m)
+      for (int64_t v = 0; v < perChunk; ++v)
+        vstore(sums[m * perChunk + v], out,
+               add(outOffsets[m], add(e, idx(v * width))));
+  });
+}
+
+void TileEmitter::spreadRows(int64_t lanes, Value n, Value coef, Value xBase,
+                             ArrayRef<Value> xOffsets, Value out,
+                             Value outOff) {
+  int64_t chunk = width * perChunk;
+  loop(idx(0), idx(form.length), chunk, [&](Value e) {
+    SmallVector<Value> xs; // the lanes' vectors stay in registers
+    for (int64_t m = 0; m < lanes; ++m)
+      for (int64_t v = 0; v < perChunk; ++v)
+        xs.push_back(vload(xBase, add(xOffsets[m], add(e, idx(v * width)))));
+    loop(idx(0), n, 1, [&](Value i) {
+      Value o = add(load(outOff, i), e);
+      SmallVector<Value> acc;
+      for (int64_t v = 0; v < perChunk; ++v)
+        acc.push_back(vload(out, add(o, idx(v * width))));
+      for (int64_t m = 0; m < lanes; ++m) {
+        Value c = splat(load(coef, add(mul(i, idx(kLanes)), idx(m))));
+        for (int64_t v = 0; v < perChunk; ++v)
+          acc[v] = fma(c, xs[m * perChunk + v], acc[v]);
+      }
+      for (int64_t v = 0; v < perChunk; ++v)
+        vstore(acc[v], out, add(o, idx(v * width)));
+    });
+  });
+}
+
+void TileEmitter::gatherBlock(
+    ArrayRef<Lane> ls, Value shared, Value r0, Value n,
+    const std::function<Value(const Lane &, Value)> &coefOf) {
+  loop(idx(0), n, 1, [&](Value i) {
+    Value r = add(r0, i);
+    store(atomOffset(rowOf(ls[0], r), shared), offBuf, i);
+    for (auto [m, lane] : llvm::enumerate(ls))
+      store(coefOf(lane, r), coefBuf, add(mul(i, idx(kLanes)), idx(m)));
+  });
+}
+
+void TileEmitter::forEachBlock(Value lo, Value hi,
+                               const std::function<void(Value, Value)> &body) {
+  loop(lo, hi, kRowBlock, [&](Value r0) {
+    Value n = arith::MinSIOp::create(b, idx(kRowBlock), sub(hi, r0));
+    body(r0, n);
+  });
+}
+
+void TileEmitter::scoreRows(ArrayRef<Lane> ls, Value shared, Value lo,
+                            Value hi) {
+  SmallVector<Value> xs;
+  for (const Lane &l : ls)
+    xs.push_back(l.offset);
+  auto block = [&](int64_t nr, Value r0) {
+    SmallVector<Value> ys;
+    for (int64_t j = 0; j < nr; ++j)
+      ys.push_back(atomOffset(rowOf(ls[0], add(r0, idx(j))), shared));
+    SmallVector<Value> d = dots(args.values, xs, args.values, ys);
+    for (auto [m, lane] : llvm::enumerate(ls))
+      for (int64_t j = 0; j < nr; ++j) {
+        Value r = add(r0, idx(j));
+        Value v = d[m * nr + j];
+        if (!form.scalars.empty())
+          v = fmul(v, scalarProduct(rowOf(lane, r)));
+        store(v, args.aggs, add(lane.slot, r));
+      }
+  };
+  // Four rows at a time, then the rest one by one.
+  Value four =
+      add(lo, mul(arith::DivUIOp::create(b, sub(hi, lo), idx(4)), idx(4)));
+  loop(lo, four, 4, [&](Value r0) { block(4, r0); });
+  loop(four, hi, 1, [&](Value r0) { block(1, r0); });
+}
+
+void TileEmitter::softmaxForward(const Lane &lane) {
+  auto maxOp = [&](Value x, Value y) {
+    Value gt = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, y);
+    return Value(arith::SelectOp::create(b, gt, x, y));
+  };
+  Value at = lane.slot;
+  Value max = loop(idx(0), lane.rows, 1,
+                   {kb.constant(-std::numeric_limits<double>::infinity())},
+                   [&](Value r, ValueRange m) {
+                     return SmallVector<Value>{
+                         maxOp(load(args.aggs, add(at, r)), m[0])};
+                   })[0];
+  Value sum = loop(
+      idx(0), lane.rows, 1, {kb.constant(0.0)}, [&](Value r, ValueRange z) {
+        Value e = math::ExpOp::create(
+            b, arith::SubFOp::create(b, load(args.aggs, add(at, r)), max));
+        store(e, args.aggs, add(at, r));
+        return SmallVector<Value>{arith::AddFOp::create(b, z[0], e, fastMath)};
+      })[0];
+  Value inverse = arith::DivFOp::create(b, kb.constant(1.0), sum);
+  loop(idx(0), lane.rows, 1, [&](Value r) {
+    Value norm = fmul(load(args.aggs, add(at, r)), inverse);
+    store(norm, args.aggs, add(at, r));
+    Value head = add(lane.head, r);
+    store(arith::AddFOp::create(b, load(args.acc, head), norm, fastMath),
+          args.acc, head);
+  });
+}
+
+void TileEmitter::softmaxBackward(const Lane &lane) {
+  // d raw = norm * (d norm - sum norm * d norm), left in the slots.
+  Value dot = loop(
+      idx(0), lane.rows, 1, {kb.constant(0.0)}, [&](Value r, ValueRange s) {
+        Value p = fmul(load(args.aggs, add(lane.slot, r)),
+                       load(args.dacc, add(lane.head, r)));
+        return SmallVector<Value>{arith::AddFOp::create(b, s[0], p, fastMath)};
+      })[0];
+  loop(idx(0), lane.rows, 1, [&](Value r) {
+    Value norm = load(args.aggs, add(lane.slot, r));
+    Value d = arith::SubFOp::create(b, load(args.dacc, add(lane.head, r)), dot,
+                                    fastMath);
+    store(fmul(norm, d), args.aggs, add(lane.slot, r));
+  });
+}
+
+void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
+                               Value hi) {
+  SmallVector<Value> xs;
+  for (const Lane &l : ls)
+    xs.push_back(l.offset);
+  // Which vector is the lanes' decides which gradient each loop feeds.
+  Value sharedIsA = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, shared,
+                                          idx(form.vectorA));
+  bool aNeeds = form.vectorANeedsGradient, bNeeds = form.vectorBNeedsGradient;
+  // Emits `emit` where the vector it feeds (the lanes' or the shared one)
+  // needs a gradient: the shared vector is A in some tiles, B in others.
+  auto when = [&](bool forShared, const std::function<void()> &emit) {
+    bool ifSharedIsA = forShared ? aNeeds : bNeeds;
+    bool ifSharedIsB = forShared ? bNeeds : aNeeds;
+    if (!ifSharedIsA && !ifSharedIsB)
+      return;
+    if (ifSharedIsA && ifSharedIsB) {
+      emit();
+      return;
+    }
+    Value cond = ifSharedIsA
+                     ? sharedIsA
+                     : arith::XOrIOp::create(
+                           b, sharedIsA,
+                           arith::ConstantOp::create(b, b.getBoolAttr(true)));
+    auto op = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(op.thenBlock()->getTerminator());
+    emit();
+  };
+  int64_t count = ls.size();
+  forEachBlock(lo, hi, [&](Value r0, Value n) {
+    // d score * scalars: the coefficient of both vectors' gradients.
+    gatherBlock(ls, shared, r0, n, [&](const Lane &lane, Value r) {
+      Value d = load(args.aggs, add(lane.slot, r));
+      if (form.scalars.empty())
+        return d;
+      return fmul(d, scalarProduct(rowOf(lane, r)));
+    });
+    // The lanes' vectors: d x_m += sum_r coef * y_r.
+    when(/*forShared=*/false, [&] {
+      scaleRows(count, n, coefBuf, args.values, offBuf, args.dvalues, xs);
+    });
+    // The shared vectors: d y_r += sum_m coef * x_m.
+    when(/*forShared=*/true, [&] {
+      spreadRows(count, n, coefBuf, args.values, xs, args.dvalues, offBuf);
+    });
+  });
+}
+
+void TileEmitter::dotForward(int64_t count, Value record, Value rows,
+                             Value shared) {
+  SmallVector<Lane> ls = lanes(count, record, shared);
+  // Lanes the tile does not own: their rows start from zero in the
+  // per-row loop.
+  for (const Lane &lane : ls)
+    loop(lane.firstSegment, lane.endSegment, 1, [&](Value s) {
+      Value slot = load32(args.segments, add(mul(s, idx(4)), idx(3)));
+      store(kb.constant(0.0), args.aggs, slot);
+    });
+  // Owned lanes: the shared rows in four-lane blocks, each lane's own
+  // rows after them, then the softmax.
+  scoreRows(ls, shared, idx(0), rows);
+  if (count > 1)
+    for (const Lane &lane : ls)
+      scoreRows(lane, shared, rows, lane.rows);
+  for (const Lane &lane : ls)
+    softmaxForward(lane);
+}
+
+void TileEmitter::dotBackward(int64_t count, Value record, Value rows,
+                              Value shared) {
+  SmallVector<Lane> ls = lanes(count, record, shared);
+  for (const Lane &lane : ls)
+    softmaxBackward(lane);
+  gradientRows(ls, shared, idx(0), rows);
+  if (count > 1)
+    for (const Lane &lane : ls)
+      gradientRows(lane, shared, rows, lane.rows);
+}
+
+void TileEmitter::scaleForward(int64_t count, Value record, Value rows,
+                               Value shared) {
+  SmallVector<Lane> ls = lanes(count, record, shared);
+  SmallVector<Value> slots;
+  for (const Lane &l : ls) {
+    slots.push_back(l.offset);
+    loop(idx(0), idx(form.length), width,
+         [&](Value e) { vstore(zeroVector(), args.aggs, add(l.offset, e)); });
+  }
+  forEachBlock(idx(0), rows, [&](Value r0, Value n) {
+    gatherBlock(ls, shared, r0, n, [&](const Lane &lane, Value r) {
+      return scalarProduct(rowOf(lane, r));
+    });
+    scaleRows(count, n, coefBuf, args.values, offBuf, args.aggs, slots);
+  });
+}
+
+void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
+                                Value shared) {
+  SmallVector<Lane> ls = lanes(count, record, shared);
+  SmallVector<Value> slots;
+  for (const Lane &l : ls)
+    slots.push_back(l.offset);
+  bool scalarGradients =
+      llvm::any_of(form.scalarNeedsGradient, [](bool g) { return g; });
+  if (!form.vectorANeedsGradient && !scalarGradients)
+    return;
+  forEachBlock(idx(0), rows, [&](Value r0, Value n) {
+    gatherBlock(ls, shared, r0, n, [&](const Lane &lane, Value r) {
+      return scalarProduct(rowOf(lane, r));
+    });
+    // The shared vectors: d y_r += sum_m (scalars) * d aggregate_m.
+    if (form.vectorANeedsGradient)
+      spreadRows(count, n, coefBuf, args.aggs, slots, args.dvalues, offBuf);
+    if (!scalarGradients)
+      return;
+    // The scalars: d s = (d aggregate_m . y_r) * (the other scalars).
+    auto block = [&](int64_t nr, Value i0) {
+      SmallVector<Value> ys;
+      for (int64_t j = 0; j < nr; ++j)
+        ys.push_back(load(offBuf, add(i0, idx(j))));
+      SmallVector<Value> d = dots(args.aggs, slots, args.values, ys);
+      for (int64_t m = 0; m < count; ++m)
+        for (int64_t j = 0; j < nr; ++j) {
+          Value row = rowOf(ls[m], add(r0, add(i0, idx(j))));
+          for (auto [s, pos] : llvm::enumerate(form.scalars)) {
+            if (!form.scalarNeedsGradient[s])
+              continue;
+            Value at = atomOffset(row, pos);
+            Value g = fmul(d[m * nr + j], scalarProduct(row, s));
+            store(arith::AddFOp::create(b, load(args.dvalues, at), g, fastMath),
+                  args.dvalues, at);
+          }
+        }
+    };
+    Value four = mul(arith::DivUIOp::create(b, n, idx(4)), idx(4));
+    loop(idx(0), four, 4, [&](Value i0) { block(4, i0); });
+    loop(four, n, 1, [&](Value i0) { block(1, i0); });
+  });
+}
+
+void TileEmitter::forward() {
+  forEachTile([&](int64_t lanes, Value record, Value rows, Value shared) {
+    if (form.kind == NLOGIC_TILING_DOT)
+      dotForward(lanes, record, rows, shared);
+    else
+      scaleForward(lanes, record, rows, shared);
+  });
+}
+
+void TileEmitter::backward() {
+  forEachTile([&](int64_t lanes, Value record, Value rows, Value shared) {
+    if (form.kind == NLOGIC_TILING_DOT)
+      dotBackward(lanes, record, rows, shared);
+    else
+      scaleBackward(lanes, record, rows, shared);
+  });
+}
+
+void kernels::emitTilesForward(KernelBuilder &kb, const ContractionForm &form,
+                               const TileArgs &args) {
+  TileEmitter emitter(kb, form, args);
+  emitter.forward();
+}
+
+void kernels::emitTilesBackward(KernelBuilder &kb, const ContractionForm &form,
+                                const TileArgs &args) {
+  TileEmitter emitter(kb, form, args);
+  emitter.backward();
+}

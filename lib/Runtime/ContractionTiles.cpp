@@ -1,0 +1,172 @@
+//===- ContractionTiles.cpp - register tiles of a rule's ground table ----===//
+
+#include "ContractionTiles.h"
+
+#include "nlogic/Runtime/KernelTable.h"
+
+#include <algorithm>
+#include <functional>
+
+using namespace mlir::nlogic;
+using namespace mlir::nlogic::runtime;
+
+namespace {
+
+/// A lane: its rows in order, each row's offset of the shared atom, and how
+/// many of its leading rows a tile may take.
+struct LaneRows {
+  int32_t id = 0, firstRow = 0;
+  int32_t eligible = 0;
+};
+
+class TileFinder {
+public:
+  TileFinder(const TilingForm &form, std::vector<int32_t> &segments,
+             const std::vector<int32_t> &index, std::vector<int32_t> &groups,
+             int numAtoms)
+      : form(form), segments(segments), index(index), groups(groups),
+        numAtoms(numAtoms) {}
+
+  std::vector<int32_t> run();
+
+private:
+  bool dot() const { return form.kind == NLOGIC_TILING_DOT; }
+  int32_t begin(int32_t s) const { return segments[4 * s]; }
+  int32_t end(int32_t s) const { return segments[4 * s + 1]; }
+  int32_t atom(int32_t row, int32_t position) const {
+    return index[int64_t(row) * numAtoms + position];
+  }
+  int32_t numLanes() const {
+    return dot() ? int32_t(groups.size() / 2) : int32_t(segments.size() / 4);
+  }
+  /// The row of lane `l`'s r-th substitution (r < its eligible rows).
+  int32_t rowOf(int32_t lane, int32_t r) const {
+    return dot() ? begin(groups[2 * lane] + r) : begin(lane) + r;
+  }
+  /// Which vector the lanes share row by row (Dot: the one that varies
+  /// within a group; the other must stay the lane's own).
+  int32_t chooseShared() const;
+  /// How many leading rows of `lane` a tile can take.
+  int32_t eligibleRows(int32_t lane) const;
+  /// Takes rows [0, rows) of `lane` out of the per-row loop.
+  void cover(int32_t lane, int32_t rows);
+
+  const TilingForm &form;
+  std::vector<int32_t> &segments;
+  const std::vector<int32_t> &index;
+  std::vector<int32_t> &groups;
+  int numAtoms;
+  int32_t shared = 0, own = -1;
+};
+
+} // namespace
+
+int32_t TileFinder::chooseShared() const {
+  if (!dot())
+    return form.vectorA;
+  for (int32_t g = 0; g < numLanes(); ++g) {
+    int32_t first = groups[2 * g], last = groups[2 * g + 1];
+    if (last - first < 2 || end(first) - begin(first) != 1 ||
+        end(first + 1) - begin(first + 1) != 1)
+      continue;
+    int32_t r0 = begin(first), r1 = begin(first + 1);
+    if (atom(r0, form.vectorB) == atom(r1, form.vectorB))
+      return form.vectorA;
+    if (atom(r0, form.vectorA) == atom(r1, form.vectorA))
+      return form.vectorB;
+  }
+  return form.vectorA;
+}
+
+int32_t TileFinder::eligibleRows(int32_t lane) const {
+  if (!dot())
+    return end(lane) - begin(lane);
+  // A tile owns a whole group or none of it: segments of one row each,
+  // whose own vector is the first one's, with consecutive aggregate slots
+  // and head atoms (the tile's softmax reads them as arrays).
+  int32_t first = groups[2 * lane], last = groups[2 * lane + 1];
+  for (int32_t s = first; s < last; ++s) {
+    int32_t r = s - first;
+    if (end(s) - begin(s) != 1 ||
+        atom(begin(s), own) != atom(begin(first), own) ||
+        segments[4 * s + 2] != segments[4 * first + 2] + r ||
+        segments[4 * s + 3] != segments[4 * first + 3] + r)
+      return 0;
+  }
+  return last - first;
+}
+
+void TileFinder::cover(int32_t lane, int32_t rows) {
+  if (!dot()) {
+    segments[4 * lane] += rows;
+    return;
+  }
+  if (rows > 0) // the tile owns the group
+    groups[2 * lane + 1] = groups[2 * lane];
+}
+
+std::vector<int32_t> TileFinder::run() {
+  shared = chooseShared();
+  own = dot() ? form.vectorA + form.vectorB - shared : -1;
+  int32_t n = numLanes();
+  std::vector<LaneRows> lanes(n);
+  for (int32_t l = 0; l < n; ++l) {
+    lanes[l].id = l;
+    lanes[l].eligible = eligibleRows(l);
+    lanes[l].firstRow = lanes[l].eligible > 0 ? rowOf(l, 0) : 0;
+    // A Dot lane's second field is the rows it owns.
+    if (dot())
+      lanes[l].firstRow = lanes[l].eligible;
+  }
+  std::vector<int32_t> tiles;
+  auto emit = [&](const LaneRows *ls, int32_t count, int32_t rows) {
+    tiles.insert(tiles.end(), {count, rows, shared});
+    for (int32_t m = 0; m < NLOGIC_TILE_LANES; ++m) {
+      bool real = m < count;
+      tiles.push_back(real ? ls[m].id : 0);
+      tiles.push_back(real ? ls[m].firstRow : 0);
+      if (real)
+        cover(ls[m].id, dot() ? ls[m].eligible : rows);
+    }
+  };
+  for (int32_t l = 0; l < n;) {
+    if (l + NLOGIC_TILE_LANES <= n) {
+      // The rows all four lanes share, position by position.
+      const LaneRows *ls = &lanes[l];
+      int32_t most = ls[0].eligible, total = 0;
+      for (int32_t m = 0; m < NLOGIC_TILE_LANES; ++m) {
+        most = std::min(most, ls[m].eligible);
+        total += ls[m].eligible;
+      }
+      int32_t r = 0;
+      for (; r < most; ++r) {
+        int32_t y = atom(rowOf(ls[0].id, r), shared);
+        bool same = true;
+        for (int32_t m = 1; m < NLOGIC_TILE_LANES && same; ++m)
+          same = atom(rowOf(ls[m].id, r), shared) == y;
+        if (!same)
+          break;
+      }
+      // Worth it when the shared rows are most of the lanes' rows (dense
+      // and causal attention); otherwise each lane is a tile of its own.
+      if (r > 0 && 2 * NLOGIC_TILE_LANES * r >= total) {
+        emit(ls, NLOGIC_TILE_LANES, r);
+        l += NLOGIC_TILE_LANES;
+        continue;
+      }
+    }
+    emit(&lanes[l], 1, lanes[l].eligible);
+    ++l;
+  }
+  return tiles;
+}
+
+std::vector<int32_t> runtime::buildTiles(const TilingForm &form,
+                                         std::vector<int32_t> &segments,
+                                         const std::vector<int32_t> &index,
+                                         std::vector<int32_t> &groups,
+                                         int numAtoms) {
+  if (form.kind == NLOGIC_TILING_NONE || numAtoms == 0)
+    return {};
+  return TileFinder(form, segments, index, groups, numAtoms).run();
+}
