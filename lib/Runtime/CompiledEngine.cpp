@@ -156,6 +156,7 @@ public:
   const std::vector<bool> &usedWeights() const override { return used; }
   void clearUsedWeights() override { used.assign(used.size(), false); }
   llvm::StringRef name() const override { return "compiled"; }
+  std::string describeLayout() const override;
   void optimizerStep(Optimizer &opt, Parameters &params,
                      const std::vector<Tensor> &grads) override;
 
@@ -168,6 +169,12 @@ private:
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> aggregateSizes;
   std::vector<TilingForm> tiling; // per rule
+  /// Per rule, over all batches: tiles of four lanes and of one, and the
+  /// rows the tiles compute of all rows.
+  struct TileCounts {
+    int64_t fourLanes = 0, oneLane = 0, tiledRows = 0, rows = 0;
+  };
+  std::vector<TileCounts> tileCounts;
   int64_t numParameters;
   /// Links the kernels' object code into the process (null for AOT).
   std::unique_ptr<llvm::orc::LLJIT> jit;
@@ -346,7 +353,9 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       placed.push_back({graph, a});
     }
     // A softmax head is normalised over its whole group: members no query
-    // reaches get slots too (their inputs are in the order already).
+    // reaches get slots too (their inputs are in the order already). Each
+    // group once: attention's N groups have N members each.
+    std::vector<char> groupSeen(graph->groups.size(), 0);
     for (size_t i = firstOfNet, end = placed.size(); i < end; ++i) {
       int a = placed[i].second;
       int lastRule = -1;
@@ -357,8 +366,9 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
         lastRule = k;
         auto group = graph->groupOf.find({a, k});
         if (model.rules[k].aggregation != Aggregation::softmax ||
-            group == graph->groupOf.end())
+            group == graph->groupOf.end() || groupSeen[group->second])
           continue;
+        groupSeen[group->second] = 1;
         for (int m : graph->groups[group->second].members) {
           if (offs[m] >= 0)
             continue;
@@ -490,11 +500,34 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   batch.aggs.assign(aggNext, 0.0);
 
   // Register tiles of the product rules the kernels tile.
-  for (auto [k, table] : llvm::enumerate(batch.rules))
-    if (table.numRows > 0)
-      table.tiles =
-          buildTiles(tiling[k], table.segments, table.index, table.groups,
-                     int(table.index.size() / table.numRows));
+  tileCounts.resize(model.rules.size());
+  for (auto [k, table] : llvm::enumerate(batch.rules)) {
+    if (table.numRows == 0 || tiling[k].kind == NLOGIC_TILING_NONE)
+      continue;
+    // Rows in the segments' ranges (Scale tiles shorten them; Dot tiles
+    // own whole groups, whose rows the records count).
+    auto perRow = [&] {
+      int64_t n = 0;
+      for (int64_t s = 0; s < table.numSegments; ++s)
+        n += table.segments[4 * s + 1] - table.segments[4 * s];
+      return n;
+    };
+    int64_t before = perRow();
+    table.tiles =
+        buildTiles(tiling[k], table.segments, table.index, table.groups,
+                   int(table.index.size() / table.numRows));
+    TileCounts &c = tileCounts[k];
+    c.rows += before;
+    for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD)
+      ++(table.tiles[t] == NLOGIC_TILE_LANES ? c.fourLanes : c.oneLane);
+    if (tiling[k].kind == NLOGIC_TILING_SCALE) {
+      c.tiledRows += before - perRow();
+    } else {
+      for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD)
+        for (int32_t m = 0; m < table.tiles[t]; ++m)
+          c.tiledRows += table.tiles[t + 4 + 2 * m];
+    }
+  }
 
   // Recursive components run level by level: order their segments and
   // atoms by level.
@@ -571,6 +604,23 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   }
   batches.push_back(std::move(batch));
   return int(batches.size() - 1);
+}
+
+std::string CompiledEngine::describeLayout() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (auto [k, c] : llvm::enumerate(tileCounts)) {
+    if (c.rows == 0)
+      continue;
+    os << "register tiles of rule " << k << " ("
+       << model.relations[model.rules[k].head].display() << ", "
+       << (tiling[k].kind == NLOGIC_TILING_DOT ? "dot products"
+                                               : "scaled vectors")
+       << "): " << c.fourLanes << " of " << NLOGIC_TILE_LANES << " lanes, "
+       << c.oneLane << " of one; " << c.tiledRows << " of " << c.rows
+       << " rows\n";
+  }
+  return text;
 }
 
 /// The records of recursion level `level` (all of them without levels).

@@ -689,6 +689,7 @@ static int runCheck(MLIRContext &ctx) {
   // for both comparisons.
   std::vector<int> rb = addBatches(*reference, referenceNets, kEvalBatchSize);
   std::vector<int> cb = addBatches(**compiled, data.networks, kEvalBatchSize);
+  llvm::outs() << (*compiled)->describeLayout();
   auto compareOnce = [&](const Parameters &p, llvm::StringRef label) {
     Comparison outputs, gradients;
     std::vector<Tensor> refGrads, compGrads;

@@ -60,6 +60,11 @@ public:
 
   /// Short name for reports: "reference" or "compiled".
   virtual llvm::StringRef name() const = 0;
+
+  /// What the engine made of the batches added so far, one line per fact
+  /// worth reporting (the compiled engine: its register tiles); empty when
+  /// there is nothing to say.
+  virtual std::string describeLayout() const { return {}; }
 };
 
 /// The reference evaluator behind the Engine interface.
