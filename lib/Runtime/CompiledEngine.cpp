@@ -36,12 +36,13 @@ using namespace mlir;
 using namespace mlir::nlogic;
 using namespace mlir::nlogic::runtime;
 
-/// The compiler's tiling of each rule (3 int32 per rule; none without).
+/// The compiler's tiling of each rule (4 int32 per rule; none without).
 static std::vector<TilingForm> tilingForms(const int32_t *table,
                                            size_t numRules) {
   std::vector<TilingForm> forms(numRules);
   for (size_t k = 0; table && k < numRules; ++k)
-    forms[k] = {table[3 * k], table[3 * k + 1], table[3 * k + 2]};
+    forms[k] = {table[4 * k], table[4 * k + 1], table[4 * k + 2],
+                table[4 * k + 3]};
   return forms;
 }
 
@@ -525,7 +526,7 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     } else {
       for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD)
         for (int32_t m = 0; m < table.tiles[t]; ++m)
-          c.tiledRows += table.tiles[t + 4 + 2 * m];
+          c.tiledRows += table.tiles[t + 5 + 2 * m];
     }
   }
 

@@ -48,6 +48,18 @@ private:
   int32_t chooseShared() const;
   /// How many leading rows of `lane` a tile can take.
   int32_t eligibleRows(int32_t lane) const;
+  /// Scale: whether every lane's scalar atoms of row r sit at their row-0
+  /// offsets + r, for r < rows (attention's weights(I, J) over J).
+  bool contiguousScalars(const LaneRows *ls, int32_t count,
+                         int32_t rows) const {
+    for (int32_t m = 0; m < count; ++m)
+      for (int32_t position = 0; position < numAtoms; ++position)
+        for (int32_t r = 1; r < rows && (form.scalarMask >> position & 1); ++r)
+          if (atom(rowOf(ls[m].id, r), position) !=
+              atom(rowOf(ls[m].id, 0), position) + r)
+            return false;
+    return true;
+  }
   /// Takes rows [0, rows) of `lane` out of the per-row loop.
   void cover(int32_t lane, int32_t rows);
 
@@ -120,7 +132,10 @@ std::vector<int32_t> TileFinder::run() {
   }
   std::vector<int32_t> tiles;
   auto emit = [&](const LaneRows *ls, int32_t count, int32_t rows) {
-    tiles.insert(tiles.end(), {count, rows, shared});
+    int32_t flags = 0;
+    if (!dot() && contiguousScalars(ls, count, rows))
+      flags |= NLOGIC_TILE_CONTIGUOUS_SCALARS;
+    tiles.insert(tiles.end(), {count, rows, shared, flags});
     for (int32_t m = 0; m < NLOGIC_TILE_LANES; ++m) {
       bool real = m < count;
       tiles.push_back(real ? ls[m].id : 0);

@@ -23,6 +23,8 @@ namespace mlir::nlogic::runtime {
 /// rule_tiling: NLOGIC_TILING_* and the body positions of its vectors).
 struct TilingForm {
   int32_t kind = 0, vectorA = -1, vectorB = -1;
+  /// Bit p: body atom p is one of the product's scalars.
+  int32_t scalarMask = 0;
 };
 
 /// The tile records (NLOGIC_TILE_RECORD each) of a ground table:

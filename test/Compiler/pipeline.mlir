@@ -3,7 +3,7 @@
 
 // The whole pipeline: data shapes, kernels, LLVM dialect. Every kernel has
 // a C entry point taking memref descriptors.
-// CHECK: module attributes {nlogic.parameters = 6 : i64, nlogic.rule_tiling = array<i32: 0, -1, -1>}
+// CHECK: module attributes {nlogic.parameters = 6 : i64, nlogic.rule_tiling = array<i32: 0, -1, -1, 0>}
 // CHECK-NOT: nlogic.{{[a-z]+}} @
 // CHECK-DAG: llvm.func @_mlir_ciface_nlogic_rule0_forward(
 // CHECK-DAG: llvm.func @_mlir_ciface_nlogic_rule0_backward(

@@ -45,8 +45,10 @@ typedef struct nlogic_index_arena {
  * NLOGIC_TILE_LANES head atoms that share a body atom row by row; the
  * runtime lists them in the `tiles` argument of the rule's kernels, one
  * record of NLOGIC_TILE_RECORD int32 per tile: lanes (1 or
- * NLOGIC_TILE_LANES), rows R, the body position of the shared atom, then
- * per lane its id (DOT: softmax group; SCALE: segment) and first row.
+ * NLOGIC_TILE_LANES), rows R, the body position of the shared atom, flags
+ * (NLOGIC_TILE_CONTIGUOUS_SCALARS: each lane's scalar atoms of row r sit at
+ * their row-0 offsets + r), then per lane its id (DOT: softmax group;
+ * SCALE: segment) and its first row (DOT: the rows it owns).
  * Every lane of a tiled rule is in exactly one tile; the rows [0, R) of
  * each lane are the tile's and are left out of the segments' row ranges.
  * Other rules get an empty `tiles`. */
@@ -54,7 +56,8 @@ typedef struct nlogic_index_arena {
 #define NLOGIC_TILING_DOT 1
 #define NLOGIC_TILING_SCALE 2
 #define NLOGIC_TILE_LANES 4
-#define NLOGIC_TILE_RECORD (3 + 2 * NLOGIC_TILE_LANES)
+#define NLOGIC_TILE_RECORD (4 + 2 * NLOGIC_TILE_LANES)
+#define NLOGIC_TILE_CONTIGUOUS_SCALARS 1
 
 /* Rule k, forward: for each of n segments (head atoms; for a softmax rule,
  * n groups of segments) reduce the substitutions' values, keep the
@@ -107,8 +110,9 @@ typedef struct nlogic_kernel_table {
   const nlogic_relation_backward_fn *relation_backward;
   const int64_t *relation_shapes;   /* rows, cols per relation */
   const int64_t *aggregate_sizes;   /* elements per rule aggregate */
-  /* 3 per rule: NLOGIC_TILING_*, the positions of its vector atoms among
-   * the body atoms (-1 where none). */
+  /* 4 per rule: NLOGIC_TILING_*, the positions of its vector atoms among
+   * the body atoms (-1 where none), a mask of its scalar atoms' positions
+   * (bit p for body atom p). */
   const int32_t *rule_tiling;
   const int64_t *parameter_offsets; /* per weight */
   const char *const *weight_names;  /* per weight */

@@ -85,6 +85,7 @@ ContractionForm kernels::analyzeContraction(
 
   ContractionForm form;
   llvm::SmallVector<AtomOp> rows, columns;
+  llvm::SmallVector<bool> constants; // scalars without arguments
   llvm::DenseSet<Value> seen;
   for (Value operand : product.getInputs()) {
     auto atom = operand.getDefiningOp<AtomOp>();
@@ -94,8 +95,11 @@ ContractionForm kernels::analyzeContraction(
         relationsWithGradient.contains(atom.getRelationAttr().getAttr());
     auto [r, c] = logicalShape(atom);
     if (r == 1 && c == 1) {
+      if (positions.lookup(operand) >= 31) // the runtime's mask has 31 bits
+        return none;
       form.scalars.push_back(positions.lookup(operand));
       form.scalarNeedsGradient.push_back(grad);
+      constants.push_back(atom.getTerms().empty());
     } else if (r == 1) {
       if (!columns.empty()) // a column before a row: an outer product
         return none;
@@ -113,7 +117,8 @@ ContractionForm kernels::analyzeContraction(
   if (aggregation == Aggregation::softmax && !rule.getWeightAttr() &&
       rows.size() == 1 && columns.size() == 1 && out.getNumElements() == 1 &&
       logicalShape(rows[0]).second == logicalShape(columns[0]).first &&
-      llvm::none_of(form.scalarNeedsGradient, [](bool g) { return g; })) {
+      llvm::none_of(form.scalarNeedsGradient, [](bool g) { return g; }) &&
+      llvm::all_of(constants, [](bool c) { return c; })) {
     form.kind = NLOGIC_TILING_DOT;
     form.vectorA = positions.lookup(rows[0].getResult());
     form.vectorB = positions.lookup(columns[0].getResult());
@@ -158,7 +163,10 @@ public:
   TileEmitter(KernelBuilder &kb, const ContractionForm &form,
               const TileArgs &args)
       : kb(kb), b(kb.builder()), form(form), args(args) {
-    width = form.length % 4 == 0 ? 4 : form.length % 2 == 0 ? 2 : 1;
+    width = form.length % 8 == 0   ? 8
+            : form.length % 4 == 0 ? 4
+            : form.length % 2 == 0 ? 2
+                                   : 1;
     int64_t vectors = form.length / width;
     perChunk = vectors % 4 == 0 ? 4 : vectors % 2 == 0 ? 2 : 1;
     vecType = VectorType::get({width}, b.getF64Type());
@@ -263,7 +271,12 @@ private:
   /// Gathers, for rows [r0, r0 + n) of the tile, the shared atom's offset
   /// and each lane's coefficient `coefOf(lane, row)`.
   void gatherBlock(ArrayRef<Lane> ls, Value shared, Value r0, Value n,
-                   const std::function<Value(const Lane &, Value r)> &coefOf);
+                   const std::function<Value(unsigned lane, Value r)> &coefOf);
+  /// Scale: gathers the block's coefficients, the products of each row's
+  /// scalars; where the tile's flags say a lane's scalars are consecutive,
+  /// without reading the ground table.
+  void gatherScalars(ArrayRef<Lane> ls, Value record, Value shared, Value r0,
+                     Value n);
   /// Runs `body(r0, n)` over blocks of kRowBlock rows of [0, rows).
   void forEachBlock(Value lo, Value hi,
                     const std::function<void(Value, Value)> &body);
@@ -290,6 +303,9 @@ private:
   VectorType vecType;
   arith::FastMathFlags fastMath;
   Value offBuf, coefBuf; ///< kRowBlock offsets; kRowBlock x kLanes coefs
+  /// Dot: the product of the scalars, atoms without arguments (the same in
+  /// every row), read once per tile.
+  Value tileScalars;
 };
 
 } // namespace
@@ -319,8 +335,8 @@ SmallVector<Lane> TileEmitter::lanes(int64_t count, Value record,
   SmallVector<Lane> ls;
   for (int64_t m = 0; m < count; ++m) {
     Lane lane;
-    lane.id = load32(args.tiles, add(record, idx(3 + 2 * m)));
-    Value second = load32(args.tiles, add(record, idx(4 + 2 * m)));
+    lane.id = load32(args.tiles, add(record, idx(4 + 2 * m)));
+    Value second = load32(args.tiles, add(record, idx(5 + 2 * m)));
     if (form.kind == NLOGIC_TILING_DOT) {
       lane.rows = second;
       lane.firstSegment = load32(args.groups, mul(lane.id, idx(2)));
@@ -420,12 +436,41 @@ void TileEmitter::spreadRows(int64_t lanes, Value n, Value coef, Value xBase,
 
 void TileEmitter::gatherBlock(
     ArrayRef<Lane> ls, Value shared, Value r0, Value n,
-    const std::function<Value(const Lane &, Value)> &coefOf) {
+    const std::function<Value(unsigned, Value)> &coefOf) {
   loop(idx(0), n, 1, [&](Value i) {
     Value r = add(r0, i);
     store(atomOffset(rowOf(ls[0], r), shared), offBuf, i);
-    for (auto [m, lane] : llvm::enumerate(ls))
-      store(coefOf(lane, r), coefBuf, add(mul(i, idx(kLanes)), idx(m)));
+    for (unsigned m = 0; m < ls.size(); ++m)
+      store(coefOf(m, r), coefBuf, add(mul(i, idx(kLanes)), idx(m)));
+  });
+}
+
+void TileEmitter::gatherScalars(ArrayRef<Lane> ls, Value record, Value shared,
+                                Value r0, Value n) {
+  Value flags = load32(args.tiles, add(record, idx(3)));
+  Value bit =
+      arith::AndIOp::create(b, flags, idx(NLOGIC_TILE_CONTIGUOUS_SCALARS));
+  Value contiguous =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ne, bit, idx(0));
+  auto ifOp = scf::IfOp::create(b, contiguous, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  // Row r's scalars at their row-0 offsets + r: no ground-table reads.
+  SmallVector<SmallVector<Value>> bases;
+  for (const Lane &lane : ls) {
+    bases.emplace_back();
+    for (int32_t pos : form.scalars)
+      bases.back().push_back(atomOffset(lane.firstRow, pos));
+  }
+  gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
+    Value p = kb.constant(1.0);
+    for (Value base : bases[m])
+      p = fmul(p, load(args.values, add(base, r)));
+    return p;
+  });
+  b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+  gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
+    return scalarProduct(rowOf(ls[m], r));
   });
 }
 
@@ -452,7 +497,7 @@ void TileEmitter::scoreRows(ArrayRef<Lane> ls, Value shared, Value lo,
         Value r = add(r0, idx(j));
         Value v = d[m * nr + j];
         if (!form.scalars.empty())
-          v = fmul(v, scalarProduct(rowOf(lane, r)));
+          v = fmul(v, tileScalars);
         store(v, args.aggs, add(lane.slot, r));
       }
   };
@@ -541,11 +586,11 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
   int64_t count = ls.size();
   forEachBlock(lo, hi, [&](Value r0, Value n) {
     // d score * scalars: the coefficient of both vectors' gradients.
-    gatherBlock(ls, shared, r0, n, [&](const Lane &lane, Value r) {
-      Value d = load(args.aggs, add(lane.slot, r));
+    gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
+      Value d = load(args.aggs, add(ls[m].slot, r));
       if (form.scalars.empty())
         return d;
-      return fmul(d, scalarProduct(rowOf(lane, r)));
+      return fmul(d, tileScalars);
     });
     // The lanes' vectors: d x_m += sum_r coef * y_r.
     when(/*forShared=*/false, [&] {
@@ -561,6 +606,7 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
 void TileEmitter::dotForward(int64_t count, Value record, Value rows,
                              Value shared) {
   SmallVector<Lane> ls = lanes(count, record, shared);
+  tileScalars = scalarProduct(ls[0].firstRow);
   // Lanes the tile does not own: their rows start from zero in the
   // per-row loop.
   for (const Lane &lane : ls)
@@ -581,6 +627,7 @@ void TileEmitter::dotForward(int64_t count, Value record, Value rows,
 void TileEmitter::dotBackward(int64_t count, Value record, Value rows,
                               Value shared) {
   SmallVector<Lane> ls = lanes(count, record, shared);
+  tileScalars = scalarProduct(ls[0].firstRow);
   for (const Lane &lane : ls)
     softmaxBackward(lane);
   gradientRows(ls, shared, idx(0), rows);
@@ -599,9 +646,7 @@ void TileEmitter::scaleForward(int64_t count, Value record, Value rows,
          [&](Value e) { vstore(zeroVector(), args.aggs, add(l.offset, e)); });
   }
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
-    gatherBlock(ls, shared, r0, n, [&](const Lane &lane, Value r) {
-      return scalarProduct(rowOf(lane, r));
-    });
+    gatherScalars(ls, record, shared, r0, n);
     scaleRows(count, n, coefBuf, args.values, offBuf, args.aggs, slots);
   });
 }
@@ -617,9 +662,7 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
   if (!form.vectorANeedsGradient && !scalarGradients)
     return;
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
-    gatherBlock(ls, shared, r0, n, [&](const Lane &lane, Value r) {
-      return scalarProduct(rowOf(lane, r));
-    });
+    gatherScalars(ls, record, shared, r0, n);
     // The shared vectors: d y_r += sum_m (scalars) * d aggregate_m.
     if (form.vectorANeedsGradient)
       spreadRows(count, n, coefBuf, args.aggs, slots, args.dvalues, offBuf);

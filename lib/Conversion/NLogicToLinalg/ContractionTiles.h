@@ -13,8 +13,9 @@
 //
 // Two forms of rule qualify, under fast-math only (tiles sum in another
 // order than the reference evaluator):
-//   Dot:   value = s1 * ... * a^T b  (two vectors, scalars without
-//          gradients), aggregated by softmax, no head weight; a lane is a
+//   Dot:   value = s1 * ... * a^T b  (two vectors; scalars without
+//          arguments or gradients, like attention's 1/sqrt(d)), aggregated
+//          by softmax, no head weight; a lane is a
 //          softmax group, whose softmax the tile computes too.
 //   Scale: value = s1 * ... * y     (one vector), aggregated by sum; a lane
 //          is a segment.

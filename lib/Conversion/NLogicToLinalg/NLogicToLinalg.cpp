@@ -445,6 +445,19 @@ LogicalResult TemplateLowering::checkRelation(RelationOp rel) {
   return success();
 }
 
+/// Register tiles are written for 512-bit vectors (AVX-512's 32 registers
+/// hold a 4x4 tile of accumulators and its operands); LLVM otherwise splits
+/// them into 256-bit halves on CPUs that prefer those.
+static void preferWideVectors(func::FuncOp fn) {
+  Builder b(fn.getContext());
+  fn->setAttr(
+      "llvm.passthrough",
+      b.getArrayAttr({b.getArrayAttr({b.getStringAttr("prefer-vector-width"),
+                                      b.getStringAttr("512")}),
+                      b.getArrayAttr({b.getStringAttr("min-legal-vector-width"),
+                                      b.getStringAttr("512")})}));
+}
+
 /// Ends a kernel's body with its return (when its emission succeeded).
 static LogicalResult finishKernel(ImplicitLocOpBuilder &b, Block *entry,
                                   LogicalResult emitted) {
@@ -554,8 +567,10 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/false);
   Value n = entry->getArgument(8);
   Value c0 = kb.constantIndex(0);
-  if (k.tiling)
+  if (k.tiling) {
+    preferWideVectors(fn);
     emitTilesForward(kb, k.tiling, k.tileArgs());
+  }
 
   LogicalResult ok = success();
   if (k.aggregation != Aggregation::softmax) {
@@ -692,8 +707,10 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
       });
     });
   }
-  if (succeeded(ok) && k.tiling)
+  if (succeeded(ok) && k.tiling) {
+    preferWideVectors(fn);
     emitTilesBackward(kb, k.tiling, k.tileArgs());
+  }
   return finishKernel(b, entry, ok);
 }
 
@@ -951,7 +968,10 @@ LogicalResult TemplateLowering::run() {
   SmallVector<int32_t> tiling;
   for (RuleOp rule : rules) {
     ContractionForm form = tilingOf(rule);
-    tiling.append({form.kind, form.vectorA, form.vectorB});
+    int32_t scalarMask = 0;
+    for (int32_t position : form.scalars)
+      scalarMask |= int32_t(1) << position;
+    tiling.append({form.kind, form.vectorA, form.vectorB, scalarMask});
   }
   module->setAttr(prefix + ".rule_tiling", DenseI32ArrayAttr::get(ctx, tiling));
   return success();

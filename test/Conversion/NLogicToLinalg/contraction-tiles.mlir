@@ -3,20 +3,21 @@
 
 // Under fast-math attention's rules get register tiles: the module records
 // each rule's form (1: dot products aggregated by softmax, with the body
-// positions of both vectors; 2: scaled vectors aggregated by sum).
-// CHECK: module attributes {{{.*}}nlogic.rule_tiling = array<i32: 1, 1, 2, 2, 1, -1>}
-// EXACT: nlogic.rule_tiling = array<i32: 0, -1, -1, 0, -1, -1>
+// positions of both vectors; 2: scaled vectors aggregated by sum) and a
+// mask of its scalars' positions.
+// CHECK: module attributes {{{.*}}nlogic.rule_tiling = array<i32: 1, 1, 2, 1, 2, 1, -1, 1>}
+// EXACT: nlogic.rule_tiling = array<i32: 0, -1, -1, 0, 0, -1, -1, 0>
 // EXACT-NOT: vector.fma
 
 // Forward of the scores: before the per-row loop, a loop over the tile
 // records; four lanes by four keys of dot products (16 accumulators of
-// vector<4xf64>), reduced and scaled by d_k into the aggregate slots; then
+// vector<8xf64>), reduced and scaled by d_k into the aggregate slots; then
 // the group's softmax in the tile.
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
 // CHECK-SAME: %[[TILES:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %{{[a-z0-9]+}}: index)
 // CHECK: memref.dim %[[TILES]]
 // CHECK: scf.if
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>, vector<4xf64>)
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
 // CHECK-COUNT-16: vector.fma
 // CHECK: vector.reduction <add>, {{.*}} fastmath<reassoc,contract>
 // CHECK: math.exp
