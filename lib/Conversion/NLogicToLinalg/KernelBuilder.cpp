@@ -222,11 +222,12 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
   // most operands are contiguous or invariant (x is invariant in j, y in i,
   // c in k). It may be the reduction k only when sums may reassociate
   // (a vectorised dot product) or when it is the only non-trivial one.
-  // Exact sums keep k outermost-but-sequential, so `W x` runs along W's
-  // columns (stride cols): read a weight from a transposed copy instead,
-  // made once per kernel call, and the loop runs along contiguous memory
-  // with the same bits.
-  if (!reassociates() && x.rows > 1 && x.cols > 1 && !x.transposed &&
+  // `W x` vectorised over W's rows runs along its columns (stride cols):
+  // read a weight from a transposed copy instead, made once per kernel
+  // call, and the loop runs along contiguous memory with the same bits.
+  // Fast-math too: there k innermost would make a dot product per row of
+  // W, whose horizontal sums cost more than its products at width 64.
+  if (x.rows > 1 && x.cols > 1 && !x.transposed &&
       c.logicalRows() > 1)
     if (Buf t = transposedAtEntry(x))
       return matmulAcc(t, y, c);
