@@ -91,6 +91,10 @@ struct Batch {
   std::vector<double> values, acc, aggs, dvalues, dacc;
   std::vector<RuleTable> rules;                   // per rule
   std::vector<std::vector<int32_t>> derivedAtoms; // per relation
+  /// What relation kernels take: runs of consecutive atoms (first offset,
+  /// count), per relation; one run per atom of a recursive relation, so
+  /// that relationLevelStart counts runs too.
+  std::vector<std::vector<int32_t>> atomRuns;
   /// Recursive relations: atoms of level L are
   /// derivedAtoms[levelStart[L-1], levelStart[L]).
   std::vector<std::vector<int64_t>> relationLevelStart;
@@ -583,6 +587,21 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     batch.componentLevels.push_back(maxLevel);
   }
 
+  batch.atomRuns.resize(model.relations.size());
+  for (auto [j, atoms] : llvm::enumerate(batch.derivedAtoms)) {
+    std::vector<int32_t> &runs = batch.atomRuns[j];
+    bool byLevel = !batch.relationLevelStart[j].empty();
+    int32_t size = int32_t(relationSize(j));
+    for (int32_t off : atoms) {
+      if (!byLevel && !runs.empty() &&
+          runs[runs.size() - 2] + runs.back() * size == off) {
+        ++runs.back();
+        continue;
+      }
+      runs.insert(runs.end(), {off, 1});
+    }
+  }
+
   // The weights each batch depends on.
   for (auto [k, table] : llvm::enumerate(batch.rules)) {
     if (table.numSegments == 0)
@@ -660,12 +679,12 @@ void CompiledEngine::runSchedule(Batch &batch, bool backward, RuleFn rule,
     rule(k, c);
   };
   auto runRelation = [&](int j, int level) {
-    std::vector<int32_t> &atoms = batch.derivedAtoms[j];
+    std::vector<int32_t> &runs = batch.atomRuns[j];
     auto [first, count] =
-        levelRange(batch.relationLevelStart[j], level, atoms.size());
+        levelRange(batch.relationLevelStart[j], level, runs.size() / 2);
     if (count == 0)
       return;
-    IndexArena as = descriptor(atoms, first, count, 1);
+    IndexArena as = descriptor(runs, first, count, 2);
     relation(j, as, count);
   };
   // Forward: components in order, at each level the rules then the

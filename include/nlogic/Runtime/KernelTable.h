@@ -75,7 +75,9 @@ typedef void (*nlogic_rule_backward_fn)(
     nlogic_arena *grads, nlogic_index_arena *segments,
     nlogic_index_arena *index, nlogic_index_arena *groups,
     nlogic_index_arena *tiles, int64_t n);
-/* Relation j: offset + transformation of n derived atoms. Backward sets
+/* Relation j: offset + transformation of the derived atoms of n runs
+ * (`atoms`: first offset and count per run; a run's atoms are consecutive
+ * in the arenas, relation-size elements apart). Backward sets
  * (does not accumulate) each atom's dacc from its dvalues, adds the
  * offset's gradient into grads, and for a product relation restarts the
  * atom's acc at 1 for the rule kernels' backward. */

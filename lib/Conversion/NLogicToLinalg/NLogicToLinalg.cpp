@@ -714,6 +714,28 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
   return finishKernel(b, entry, ok);
 }
 
+/// A relation kernel's loops over `n` runs of atoms (`atoms`: first offset
+/// and count per run, the atoms of a run consecutive in the arenas): leaves
+/// the builder inside the inner loop and returns the atom's offset. Runs
+/// let LLVM vectorise across atoms: attention's scores are N^2 consecutive
+/// scalars.
+static Value enterAtomRuns(KernelBuilder &kb, Value atoms, Value n,
+                           int64_t atomSize) {
+  ImplicitLocOpBuilder &b = kb.builder();
+  Value c0 = kb.constantIndex(0), c1 = kb.constantIndex(1),
+        c2 = kb.constantIndex(2);
+  auto runs = scf::ForOp::create(b, c0, n, c1);
+  b.setInsertionPointToStart(runs.getBody());
+  Value record = arith::MulIOp::create(b, runs.getInductionVar(), c2);
+  Value first = loadIndex(b, atoms, record);
+  Value count = loadIndex(b, atoms, arith::AddIOp::create(b, record, c1));
+  auto atomsOfRun = scf::ForOp::create(b, c0, count, c1);
+  b.setInsertionPointToStart(atomsOfRun.getBody());
+  Value step = arith::MulIOp::create(b, atomsOfRun.getInductionVar(),
+                                     kb.constantIndex(atomSize));
+  return arith::AddIOp::create(b, first, step);
+}
+
 void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
   ImplicitLocOpBuilder b(rel.getLoc(), rel.getContext());
   // values, acc, params, atoms, n
@@ -728,10 +750,7 @@ void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
   kb.setReassociation(reassociate);
   auto [rows, cols] = shapeOf(rel.getValueType());
   Transformation t = rel.getTransformation().value_or(Transformation::identity);
-  Value c0 = kb.constantIndex(0), c1 = kb.constantIndex(1);
-  auto loop = scf::ForOp::create(b, c0, n, c1);
-  b.setInsertionPointToStart(loop.getBody());
-  Value offset = loadIndex(b, atoms, loop.getInductionVar());
+  Value offset = enterAtomRuns(kb, atoms, n, rows * cols);
   Buf pre = kb.view(acc, offset, rows, cols);
   if (rel.multipliesContributions()) {
     // value = f(offset * product of the rules' contributions); the
@@ -775,10 +794,7 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
   kb.setReassociation(reassociate);
   auto [rows, cols] = shapeOf(rel.getValueType());
   Transformation t = rel.getTransformation().value_or(Transformation::identity);
-  Value c0 = kb.constantIndex(0), c1 = kb.constantIndex(1);
-  auto loop = scf::ForOp::create(b, c0, n, c1);
-  b.setInsertionPointToStart(loop.getBody());
-  Value offset = loadIndex(b, atoms, loop.getInductionVar());
+  Value offset = enterAtomRuns(kb, atoms, n, rows * cols);
   Buf dpre = kb.view(dacc, offset, rows, cols);
   if (rel.multipliesContributions()) {
     // combined = offset * acc (acc: the product of the contributions);
