@@ -48,9 +48,19 @@
 // CHECK-NOT: offset: [6]
 // CHECK: return
 
-// The relation applies its transformation to each derived atom.
+// The relation applies its transformation to each derived atom, run by
+// run: a run is a first offset and a count of consecutive atoms (3
+// elements apart here).
 // CHECK-LABEL: func.func @nlogic_relation2_forward(
-// CHECK: scf.for
+// CHECK-SAME: %[[RUNS:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %[[N:[a-z0-9]+]]: index)
+// CHECK: scf.for %[[R:.*]] = %{{.*}} to %[[N]]
+// CHECK: %[[REC:.*]] = arith.muli %[[R]], %c2
+// CHECK: memref.load %[[RUNS]][%[[REC]]]
+// CHECK: %[[NEXT:.*]] = arith.addi %[[REC]], %c1
+// CHECK: %[[COUNT32:.*]] = memref.load %[[RUNS]][%[[NEXT]]]
+// CHECK: %[[COUNT:.*]] = arith.index_cast %[[COUNT32]]
+// CHECK: scf.for %[[A:.*]] = %{{.*}} to %[[COUNT]]
+// CHECK: arith.muli %[[A]], %c3
 // CHECK: math.tanh
 // CHECK-LABEL: func.func @nlogic_relation2_backward(
 // CHECK: arith.mulf
