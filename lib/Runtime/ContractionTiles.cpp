@@ -144,34 +144,39 @@ std::vector<int32_t> TileFinder::run() {
         cover(ls[m].id, dot() ? ls[m].eligible : rows);
     }
   };
+  // The widest tile that pays: the rows the lanes share, position by
+  // position, must be most of their rows (dense and causal attention);
+  // otherwise each lane is a tile of its own.
+  auto sharedRows = [&](const LaneRows *ls, int32_t count) {
+    int32_t most = ls[0].eligible, total = 0;
+    for (int32_t m = 0; m < count; ++m) {
+      most = std::min(most, ls[m].eligible);
+      total += ls[m].eligible;
+    }
+    int32_t r = 0;
+    for (; r < most; ++r) {
+      int32_t y = atom(rowOf(ls[0].id, r), shared);
+      bool same = true;
+      for (int32_t m = 1; m < count && same; ++m)
+        same = atom(rowOf(ls[m].id, r), shared) == y;
+      if (!same)
+        break;
+    }
+    return r > 0 && 2 * count * r >= total ? r : 0;
+  };
   for (int32_t l = 0; l < n;) {
-    if (l + NLOGIC_TILE_LANES <= n) {
-      // The rows all four lanes share, position by position.
-      const LaneRows *ls = &lanes[l];
-      int32_t most = ls[0].eligible, total = 0;
-      for (int32_t m = 0; m < NLOGIC_TILE_LANES; ++m) {
-        most = std::min(most, ls[m].eligible);
-        total += ls[m].eligible;
-      }
-      int32_t r = 0;
-      for (; r < most; ++r) {
-        int32_t y = atom(rowOf(ls[0].id, r), shared);
-        bool same = true;
-        for (int32_t m = 1; m < NLOGIC_TILE_LANES && same; ++m)
-          same = atom(rowOf(ls[m].id, r), shared) == y;
-        if (!same)
-          break;
-      }
-      // Worth it when the shared rows are most of the lanes' rows (dense
-      // and causal attention); otherwise each lane is a tile of its own.
-      if (r > 0 && 2 * NLOGIC_TILE_LANES * r >= total) {
-        emit(ls, NLOGIC_TILE_LANES, r);
-        l += NLOGIC_TILE_LANES;
+    int32_t width = 1, rows = lanes[l].eligible;
+    for (int32_t w : {NLOGIC_TILE_LANES, 4}) {
+      if (l + w > n)
         continue;
+      if (int32_t r = sharedRows(&lanes[l], w)) {
+        width = w;
+        rows = r;
+        break;
       }
     }
-    emit(&lanes[l], 1, lanes[l].eligible);
-    ++l;
+    emit(&lanes[l], width, rows);
+    l += width;
   }
   return tiles;
 }

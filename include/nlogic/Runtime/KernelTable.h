@@ -44,7 +44,7 @@ typedef struct nlogic_index_arena {
  * products) or scale one (sum-aggregated) is computed in tiles of up to
  * NLOGIC_TILE_LANES head atoms that share a body atom row by row; the
  * runtime lists them in the `tiles` argument of the rule's kernels, one
- * record of NLOGIC_TILE_RECORD int32 per tile: lanes (1 or
+ * record of NLOGIC_TILE_RECORD int32 per tile: lanes (1, 4 or
  * NLOGIC_TILE_LANES), rows R, the body position of the shared atom, flags
  * (NLOGIC_TILE_CONTIGUOUS_SCALARS: each lane's scalar atoms of row r sit at
  * their row-0 offsets + r), then per lane its id (DOT: softmax group;
@@ -55,7 +55,7 @@ typedef struct nlogic_index_arena {
 #define NLOGIC_TILING_NONE 0
 #define NLOGIC_TILING_DOT 1
 #define NLOGIC_TILING_SCALE 2
-#define NLOGIC_TILE_LANES 4
+#define NLOGIC_TILE_LANES 16
 #define NLOGIC_TILE_RECORD (4 + 2 * NLOGIC_TILE_LANES)
 #define NLOGIC_TILE_CONTIGUOUS_SCALARS 1
 

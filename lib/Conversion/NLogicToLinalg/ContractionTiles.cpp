@@ -143,6 +143,17 @@ namespace {
 
 constexpr int64_t kRecord = NLOGIC_TILE_RECORD;
 constexpr int64_t kLanes = NLOGIC_TILE_LANES;
+/// Lanes whose accumulators sit in registers together. A tile's lanes are
+/// taken a group at a time over each block of rows, so a block's shared
+/// vectors come from L2 once and from L1 for the other groups.
+constexpr int64_t kGroup = 4;
+
+/// Runs fn(first, size) over the groups of `count` lanes.
+static void forEachGroup(int64_t count,
+                         const std::function<void(int64_t, int64_t)> &fn) {
+  for (int64_t first = 0; first < count; first += kGroup)
+    fn(first, std::min(kGroup, count - first));
+}
 /// Rows whose coefficients and offsets are gathered into stack buffers at
 /// a time.
 constexpr int64_t kRowBlock = 64;
@@ -263,11 +274,28 @@ private:
   SmallVector<Value> dots(Value xBase, ArrayRef<Value> xOffsets, Value yBase,
                           ArrayRef<Value> yOffsets);
   /// out[outOffsets[m] + e] += sum_{i < n} coef[i][m] * yBase[yOff[i] + e].
-  void scaleRows(int64_t lanes, Value n, Value coef, Value yBase, Value yOff,
-                 Value out, ArrayRef<Value> outOffsets);
+  void scaleRows(int64_t laneBase, int64_t lanes, Value n, Value coef,
+                 Value yBase, Value yOff, Value out,
+                 ArrayRef<Value> outOffsets);
+  /// scaleRows and spreadRows for every group of a tile's lanes.
+  void scaleRowsByGroups(int64_t lanes, Value n, Value yBase, Value out,
+                         ArrayRef<Value> outOffsets) {
+    forEachGroup(lanes, [&](int64_t first, int64_t size) {
+      scaleRows(first, size, n, coefBuf, yBase, offBuf, out,
+                outOffsets.slice(first, size));
+    });
+  }
+  void spreadRowsByGroups(int64_t lanes, Value n, Value xBase,
+                          ArrayRef<Value> xOffsets, Value out) {
+    forEachGroup(lanes, [&](int64_t first, int64_t size) {
+      spreadRows(first, size, n, coefBuf, xBase, xOffsets.slice(first, size),
+                 out, offBuf);
+    });
+  }
   /// out[outOff[i] + e] += sum_m coef[i][m] * xBase[xOffsets[m] + e].
-  void spreadRows(int64_t lanes, Value n, Value coef, Value xBase,
-                  ArrayRef<Value> xOffsets, Value out, Value outOff);
+  void spreadRows(int64_t laneBase, int64_t lanes, Value n, Value coef,
+                  Value xBase, ArrayRef<Value> xOffsets, Value out,
+                  Value outOff);
   /// Gathers, for rows [r0, r0 + n) of the tile, the shared atom's offset
   /// and each lane's coefficient `coefOf(lane, row)`.
   void gatherBlock(ArrayRef<Lane> ls, Value shared, Value r0, Value n,
@@ -323,13 +351,17 @@ void TileEmitter::forEachTile(
     Value numLanes = load32(args.tiles, record);
     Value rows = load32(args.tiles, add(record, idx(1)));
     Value shared = load32(args.tiles, add(record, idx(2)));
-    Value full = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, numLanes,
-                                       idx(kLanes));
-    auto ifOp = scf::IfOp::create(b, full, /*withElseRegion=*/true);
+    // Specialised to each tile width the runtime makes: NLOGIC_TILE_LANES,
+    // one register group, one lane.
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    body(kLanes, record, rows, shared);
-    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    for (int64_t width : {kLanes, kGroup}) {
+      Value is = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, numLanes,
+                                       idx(width));
+      auto ifOp = scf::IfOp::create(b, is, /*withElseRegion=*/true);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      body(width, record, rows, shared);
+      b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    }
     body(1, record, rows, shared);
   });
 }
@@ -385,8 +417,9 @@ SmallVector<Value> TileEmitter::dots(Value xBase, ArrayRef<Value> xOffsets,
   return out;
 }
 
-void TileEmitter::scaleRows(int64_t lanes, Value n, Value coef, Value yBase,
-                            Value yOff, Value out, ArrayRef<Value> outOffsets) {
+void TileEmitter::scaleRows(int64_t laneBase, int64_t lanes, Value n,
+                            Value coef, Value yBase, Value yOff, Value out,
+                            ArrayRef<Value> outOffsets) {
   int64_t chunk = width * perChunk;
   loop(idx(0), idx(form.length), chunk, [&](Value e) {
     SmallVector<Value> inits;
@@ -400,7 +433,8 @@ void TileEmitter::scaleRows(int64_t lanes, Value n, Value coef, Value yBase,
           for (int64_t v = 0; v < perChunk; ++v)
             ys.push_back(vload(yBase, add(y0, idx(v * width))));
           for (int64_t m = 0; m < lanes; ++m) {
-            Value c = splat(load(coef, add(mul(i, idx(kLanes)), idx(m))));
+            Value c =
+                splat(load(coef, add(mul(i, idx(kLanes)), idx(laneBase + m))));
             for (int64_t v = 0; v < perChunk; ++v)
               next.push_back(fma(c, ys[v], acc[m * perChunk + v]));
           }
@@ -413,9 +447,9 @@ void TileEmitter::scaleRows(int64_t lanes, Value n, Value coef, Value yBase,
   });
 }
 
-void TileEmitter::spreadRows(int64_t lanes, Value n, Value coef, Value xBase,
-                             ArrayRef<Value> xOffsets, Value out,
-                             Value outOff) {
+void TileEmitter::spreadRows(int64_t laneBase, int64_t lanes, Value n,
+                             Value coef, Value xBase, ArrayRef<Value> xOffsets,
+                             Value out, Value outOff) {
   int64_t chunk = width * perChunk;
   loop(idx(0), idx(form.length), chunk, [&](Value e) {
     SmallVector<Value> xs; // the lanes' vectors stay in registers
@@ -428,7 +462,8 @@ void TileEmitter::spreadRows(int64_t lanes, Value n, Value coef, Value xBase,
       for (int64_t v = 0; v < perChunk; ++v)
         acc.push_back(vload(out, add(o, idx(v * width))));
       for (int64_t m = 0; m < lanes; ++m) {
-        Value c = splat(load(coef, add(mul(i, idx(kLanes)), idx(m))));
+        Value c =
+            splat(load(coef, add(mul(i, idx(kLanes)), idx(laneBase + m))));
         for (int64_t v = 0; v < perChunk; ++v)
           acc[v] = fma(c, xs[m * perChunk + v], acc[v]);
       }
@@ -495,15 +530,18 @@ void TileEmitter::scoreRows(ArrayRef<Lane> ls, Value shared, Value lo,
     SmallVector<Value> ys;
     for (int64_t j = 0; j < nr; ++j)
       ys.push_back(atomOffset(rowOf(ls[0], add(r0, idx(j))), shared));
-    SmallVector<Value> d = dots(args.values, xs, args.values, ys);
-    for (auto [m, lane] : llvm::enumerate(ls))
-      for (int64_t j = 0; j < nr; ++j) {
-        Value r = add(r0, idx(j));
-        Value v = d[m * nr + j];
-        if (!form.scalars.empty())
-          v = fmul(v, tileScalars);
-        store(v, args.aggs, add(lane.slot, r));
-      }
+    forEachGroup(ls.size(), [&](int64_t first, int64_t size) {
+      SmallVector<Value> d =
+          dots(args.values, ArrayRef(xs).slice(first, size), args.values, ys);
+      for (int64_t m = 0; m < size; ++m)
+        for (int64_t j = 0; j < nr; ++j) {
+          Value r = add(r0, idx(j));
+          Value v = d[m * nr + j];
+          if (!form.scalars.empty())
+            v = fmul(v, tileScalars);
+          store(v, args.aggs, add(ls[first + m].slot, r));
+        }
+    });
   };
   // Four rows at a time, then the rest one by one.
   Value four =
@@ -676,13 +714,11 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
       return fmul(d, tileScalars);
     });
     // The lanes' vectors: d x_m += sum_r coef * y_r.
-    when(/*forShared=*/false, [&] {
-      scaleRows(count, n, coefBuf, args.values, offBuf, args.dvalues, xs);
-    });
+    when(/*forShared=*/false,
+         [&] { scaleRowsByGroups(count, n, args.values, args.dvalues, xs); });
     // The shared vectors: d y_r += sum_m coef * x_m.
-    when(/*forShared=*/true, [&] {
-      spreadRows(count, n, coefBuf, args.values, xs, args.dvalues, offBuf);
-    });
+    when(/*forShared=*/true,
+         [&] { spreadRowsByGroups(count, n, args.values, xs, args.dvalues); });
   });
 }
 
@@ -730,7 +766,7 @@ void TileEmitter::scaleForward(int64_t count, Value record, Value rows,
   }
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
     gatherScalars(ls, record, shared, r0, n);
-    scaleRows(count, n, coefBuf, args.values, offBuf, args.aggs, slots);
+    scaleRowsByGroups(count, n, args.values, args.aggs, slots);
   });
 }
 
@@ -748,31 +784,68 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
     gatherScalars(ls, record, shared, r0, n);
     // The shared vectors: d y_r += sum_m (scalars) * d aggregate_m.
     if (form.vectorANeedsGradient)
-      spreadRows(count, n, coefBuf, args.aggs, slots, args.dvalues, offBuf);
+      spreadRowsByGroups(count, n, args.aggs, slots, args.dvalues);
     if (!scalarGradients)
       return;
     // The scalars: d s = (d aggregate_m . y_r) * (the other scalars).
-    auto block = [&](int64_t nr, Value i0) {
+    // `bases` (per lane, per scalar) when the tile's scalars are
+    // consecutive: row r's scalar then sits at base + r.
+    auto block = [&](int64_t nr, Value i0, ArrayRef<SmallVector<Value>> bases) {
       SmallVector<Value> ys;
       for (int64_t j = 0; j < nr; ++j)
         ys.push_back(load(offBuf, add(i0, idx(j))));
-      SmallVector<Value> d = dots(args.aggs, slots, args.values, ys);
-      for (int64_t m = 0; m < count; ++m)
-        for (int64_t j = 0; j < nr; ++j) {
-          Value row = rowOf(ls[m], add(r0, add(i0, idx(j))));
-          for (auto [s, pos] : llvm::enumerate(form.scalars)) {
-            if (!form.scalarNeedsGradient[s])
-              continue;
-            Value at = atomOffset(row, pos);
-            Value g = fmul(d[m * nr + j], scalarProduct(row, s));
-            store(arith::AddFOp::create(b, load(args.dvalues, at), g, fastMath),
-                  args.dvalues, at);
+      forEachGroup(count, [&](int64_t first, int64_t size) {
+        SmallVector<Value> d = dots(
+            args.aggs, ArrayRef(slots).slice(first, size), args.values, ys);
+        for (int64_t g = 0; g < size; ++g)
+          for (int64_t j = 0; j < nr; ++j) {
+            int64_t m = first + g;
+            Value r = add(r0, add(i0, idx(j)));
+            SmallVector<Value> at;
+            if (bases.empty()) {
+              Value row = rowOf(ls[m], r);
+              for (int32_t pos : form.scalars)
+                at.push_back(atomOffset(row, pos));
+            } else {
+              for (Value base : bases[m])
+                at.push_back(add(base, r));
+            }
+            for (auto [sc, where] : llvm::enumerate(at)) {
+              if (!form.scalarNeedsGradient[sc])
+                continue;
+              Value grad = d[g * nr + j];
+              for (auto [other, elsewhere] : llvm::enumerate(at))
+                if (other != sc)
+                  grad = fmul(grad, load(args.values, elsewhere));
+              store(arith::AddFOp::create(b, load(args.dvalues, where), grad,
+                                          fastMath),
+                    args.dvalues, where);
+            }
           }
-        }
+      });
     };
-    Value four = mul(arith::DivUIOp::create(b, n, idx(4)), idx(4));
-    loop(idx(0), four, 4, [&](Value i0) { block(4, i0); });
-    loop(four, n, 1, [&](Value i0) { block(1, i0); });
+    auto blocks = [&](ArrayRef<SmallVector<Value>> bases) {
+      Value four = mul(arith::DivUIOp::create(b, n, idx(4)), idx(4));
+      loop(idx(0), four, 4, [&](Value i0) { block(4, i0, bases); });
+      loop(four, n, 1, [&](Value i0) { block(1, i0, bases); });
+    };
+    Value bit =
+        arith::AndIOp::create(b, load32(args.tiles, add(record, idx(3))),
+                              idx(NLOGIC_TILE_CONTIGUOUS_SCALARS));
+    auto ifOp = scf::IfOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, bit, idx(0)),
+        /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    SmallVector<SmallVector<Value>> bases;
+    for (const Lane &lane : ls) {
+      bases.emplace_back();
+      for (int32_t pos : form.scalars)
+        bases.back().push_back(atomOffset(lane.firstRow, pos));
+    }
+    blocks(bases);
+    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    blocks({});
   });
 }
 
