@@ -185,6 +185,7 @@ public:
     offBuf = kb.allocAtEntry(MemRefType::get({kRowBlock}, b.getIndexType()));
     coefBuf =
         kb.allocAtEntry(MemRefType::get({kRowBlock * kLanes}, b.getF64Type()));
+    laneOffBuf = kb.allocAtEntry(MemRefType::get({kLanes}, b.getIndexType()));
   }
 
   void forward();
@@ -273,11 +274,14 @@ private:
   /// yBase[yOffsets[n]], m-major.
   SmallVector<Value> dots(Value xBase, ArrayRef<Value> xOffsets, Value yBase,
                           ArrayRef<Value> yOffsets);
+  /// The same for four rows, as one vector<4xf64> of sums per x.
+  SmallVector<Value> dotsOfFourRows(Value xBase, ArrayRef<Value> xOffsets,
+                                    Value yBase, ArrayRef<Value> yOffsets);
   /// out[outOffsets[m] + e] += sum_{i < n} coef[i][m] * yBase[yOff[i] + e].
   void scaleRows(int64_t laneBase, int64_t lanes, Value n, Value coef,
                  Value yBase, Value yOff, Value out,
                  ArrayRef<Value> outOffsets);
-  /// scaleRows and spreadRows for every group of a tile's lanes.
+  /// scaleRows for every group of a tile's lanes.
   void scaleRowsByGroups(int64_t lanes, Value n, Value yBase, Value out,
                          ArrayRef<Value> outOffsets) {
     forEachGroup(lanes, [&](int64_t first, int64_t size) {
@@ -285,17 +289,12 @@ private:
                 outOffsets.slice(first, size));
     });
   }
-  void spreadRowsByGroups(int64_t lanes, Value n, Value xBase,
-                          ArrayRef<Value> xOffsets, Value out) {
-    forEachGroup(lanes, [&](int64_t first, int64_t size) {
-      spreadRows(first, size, n, coefBuf, xBase, xOffsets.slice(first, size),
-                 out, offBuf);
-    });
-  }
-  /// out[outOff[i] + e] += sum_m coef[i][m] * xBase[xOffsets[m] + e].
-  void spreadRows(int64_t laneBase, int64_t lanes, Value n, Value coef,
-                  Value xBase, ArrayRef<Value> xOffsets, Value out,
-                  Value outOff);
+  /// out[offBuf[i] + e] += sum_m coefBuf[i][m] * xBase[xOffsets[m] + e]
+  /// for a block of n rows: four rows by 16 elements of the output stay in
+  /// registers while all the tile's lanes are summed in, so each output
+  /// row is read and written once per block (not once per lane group).
+  void spreadRowsTiled(int64_t lanes, Value n, Value xBase,
+                       ArrayRef<Value> xOffsets, Value out);
   /// Gathers, for rows [r0, r0 + n) of the tile, the shared atom's offset
   /// and each lane's coefficient `coefOf(lane, row)`.
   void gatherBlock(ArrayRef<Lane> ls, Value shared, Value r0, Value n,
@@ -335,6 +334,7 @@ private:
   VectorType vecType;
   arith::FastMathFlags fastMath;
   Value offBuf, coefBuf; ///< kRowBlock offsets; kRowBlock x kLanes coefs
+  Value laneOffBuf;      ///< the lanes' vector offsets
   /// Dot: the product of the scalars, atoms without arguments (the same in
   /// every row), read once per tile.
   Value tileScalars;
@@ -417,6 +417,57 @@ SmallVector<Value> TileEmitter::dots(Value xBase, ArrayRef<Value> xOffsets,
   return out;
 }
 
+SmallVector<Value> TileEmitter::dotsOfFourRows(Value xBase,
+                                               ArrayRef<Value> xOffsets,
+                                               Value yBase,
+                                               ArrayRef<Value> yOffsets) {
+  assert(yOffsets.size() == 4 && (width == 8 || width == 4));
+  size_t nx = xOffsets.size();
+  SmallVector<Value> inits(nx * 4, zeroVector());
+  SmallVector<Value> sums = loop(
+      idx(0), idx(form.length), width, inits, [&](Value e, ValueRange acc) {
+        SmallVector<Value> xs, ys, next;
+        for (Value x : xOffsets)
+          xs.push_back(vload(xBase, add(x, e)));
+        for (Value y : yOffsets)
+          ys.push_back(vload(yBase, add(y, e)));
+        for (size_t m = 0; m < nx; ++m)
+          for (size_t n = 0; n < 4; ++n)
+            next.push_back(fma(xs[m], ys[n], acc[m * 4 + n]));
+        return next;
+      });
+  // Four accumulators a, b, c, d into [sum a, sum b, sum c, sum d] by a
+  // tree of pairwise shuffles and adds: half the shuffles of four
+  // separate horizontal sums, and the result is one vector to store.
+  auto add2 = [&](Value x, Value y) {
+    return Value(arith::AddFOp::create(b, x, y, fastMath));
+  };
+  auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) {
+    return Value(vector::ShuffleOp::create(b, x, y, mask));
+  };
+  auto pairs = [&](Value x, Value y) {
+    if (width == 8)
+      return add2(shuffle(x, y, {0, 8, 2, 10, 4, 12, 6, 14}),
+                  shuffle(x, y, {1, 9, 3, 11, 5, 13, 7, 15}));
+    return add2(shuffle(x, y, {0, 4, 2, 6}), shuffle(x, y, {1, 5, 3, 7}));
+  };
+  SmallVector<Value> out;
+  for (size_t m = 0; m < nx; ++m) {
+    Value ab = pairs(sums[4 * m], sums[4 * m + 1]);
+    Value cd = pairs(sums[4 * m + 2], sums[4 * m + 3]);
+    if (width == 4) {
+      out.push_back(
+          add2(shuffle(ab, cd, {0, 1, 4, 5}), shuffle(ab, cd, {2, 3, 6, 7})));
+      continue;
+    }
+    Value abcd = add2(shuffle(ab, cd, {0, 1, 8, 9, 4, 5, 12, 13}),
+                      shuffle(ab, cd, {2, 3, 10, 11, 6, 7, 14, 15}));
+    out.push_back(add2(shuffle(abcd, abcd, {0, 1, 2, 3}),
+                       shuffle(abcd, abcd, {4, 5, 6, 7})));
+  }
+  return out;
+}
+
 void TileEmitter::scaleRows(int64_t laneBase, int64_t lanes, Value n,
                             Value coef, Value yBase, Value yOff, Value out,
                             ArrayRef<Value> outOffsets) {
@@ -447,30 +498,41 @@ void TileEmitter::scaleRows(int64_t laneBase, int64_t lanes, Value n,
   });
 }
 
-void TileEmitter::spreadRows(int64_t laneBase, int64_t lanes, Value n,
-                             Value coef, Value xBase, ArrayRef<Value> xOffsets,
-                             Value out, Value outOff) {
-  int64_t chunk = width * perChunk;
-  loop(idx(0), idx(form.length), chunk, [&](Value e) {
-    SmallVector<Value> xs; // the lanes' vectors stay in registers
-    for (int64_t m = 0; m < lanes; ++m)
-      for (int64_t v = 0; v < perChunk; ++v)
-        xs.push_back(vload(xBase, add(xOffsets[m], add(e, idx(v * width)))));
-    loop(idx(0), n, 1, [&](Value i) {
-      Value o = add(load(outOff, i), e);
-      SmallVector<Value> acc;
-      for (int64_t v = 0; v < perChunk; ++v)
-        acc.push_back(vload(out, add(o, idx(v * width))));
-      for (int64_t m = 0; m < lanes; ++m) {
-        Value c =
-            splat(load(coef, add(mul(i, idx(kLanes)), idx(laneBase + m))));
-        for (int64_t v = 0; v < perChunk; ++v)
-          acc[v] = fma(c, xs[m * perChunk + v], acc[v]);
+void TileEmitter::spreadRowsTiled(int64_t lanes, Value n, Value xBase,
+                                  ArrayRef<Value> xOffsets, Value out) {
+  for (auto [m, x] : llvm::enumerate(xOffsets))
+    store(x, laneOffBuf, idx(m));
+  int64_t vectors = (form.length / width) % 2 == 0 ? 2 : 1;
+  auto block = [&](int64_t nr, Value i0) {
+    loop(idx(0), idx(form.length), width * vectors, [&](Value e) {
+      SmallVector<Value> outs, inits;
+      for (int64_t j = 0; j < nr; ++j) {
+        outs.push_back(add(load(offBuf, add(i0, idx(j))), e));
+        for (int64_t v = 0; v < vectors; ++v)
+          inits.push_back(vload(out, add(outs[j], idx(v * width))));
       }
-      for (int64_t v = 0; v < perChunk; ++v)
-        vstore(acc[v], out, add(o, idx(v * width)));
+      SmallVector<Value> sums =
+          loop(idx(0), idx(lanes), 1, inits, [&](Value m, ValueRange acc) {
+            Value x0 = add(load(laneOffBuf, m), e);
+            SmallVector<Value> xs, next;
+            for (int64_t v = 0; v < vectors; ++v)
+              xs.push_back(vload(xBase, add(x0, idx(v * width))));
+            for (int64_t j = 0; j < nr; ++j) {
+              Value c = splat(
+                  load(coefBuf, add(mul(add(i0, idx(j)), idx(kLanes)), m)));
+              for (int64_t v = 0; v < vectors; ++v)
+                next.push_back(fma(c, xs[v], acc[j * vectors + v]));
+            }
+            return next;
+          });
+      for (int64_t j = 0; j < nr; ++j)
+        for (int64_t v = 0; v < vectors; ++v)
+          vstore(sums[j * vectors + v], out, add(outs[j], idx(v * width)));
     });
-  });
+  };
+  Value four = mul(arith::DivUIOp::create(b, n, idx(4)), idx(4));
+  loop(idx(0), four, 4, [&](Value i0) { block(4, i0); });
+  loop(four, n, 1, [&](Value i0) { block(1, i0); });
 }
 
 void TileEmitter::gatherBlock(
@@ -530,6 +592,23 @@ void TileEmitter::scoreRows(ArrayRef<Lane> ls, Value shared, Value lo,
     SmallVector<Value> ys;
     for (int64_t j = 0; j < nr; ++j)
       ys.push_back(atomOffset(rowOf(ls[0], add(r0, idx(j))), shared));
+    if (nr == 4 && (width == 8 || width == 4)) {
+      // Four rows' scores of a lane as one vector into its consecutive
+      // slots.
+      auto four = VectorType::get({4}, b.getF64Type());
+      forEachGroup(ls.size(), [&](int64_t first, int64_t size) {
+        SmallVector<Value> d = dotsOfFourRows(
+            args.values, ArrayRef(xs).slice(first, size), args.values, ys);
+        for (int64_t m = 0; m < size; ++m) {
+          Value v = d[m];
+          if (!form.scalars.empty())
+            v = fmul(v, vector::BroadcastOp::create(b, four, tileScalars));
+          vector::StoreOp::create(b, v, args.aggs,
+                                  ValueRange{add(ls[first + m].slot, r0)});
+        }
+      });
+      return;
+    }
     forEachGroup(ls.size(), [&](int64_t first, int64_t size) {
       SmallVector<Value> d =
           dots(args.values, ArrayRef(xs).slice(first, size), args.values, ys);
@@ -718,7 +797,7 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
          [&] { scaleRowsByGroups(count, n, args.values, args.dvalues, xs); });
     // The shared vectors: d y_r += sum_m coef * x_m.
     when(/*forShared=*/true,
-         [&] { spreadRowsByGroups(count, n, args.values, xs, args.dvalues); });
+         [&] { spreadRowsTiled(count, n, args.values, xs, args.dvalues); });
   });
 }
 
@@ -784,7 +863,7 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
     gatherScalars(ls, record, shared, r0, n);
     // The shared vectors: d y_r += sum_m (scalars) * d aggregate_m.
     if (form.vectorANeedsGradient)
-      spreadRowsByGroups(count, n, args.aggs, slots, args.dvalues);
+      spreadRowsTiled(count, n, args.aggs, slots, args.dvalues);
     if (!scalarGradients)
       return;
     // The scalars: d s = (d aggregate_m . y_r) * (the other scalars).
