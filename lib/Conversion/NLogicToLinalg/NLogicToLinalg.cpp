@@ -105,7 +105,15 @@ struct RuleKernel {
   /// buf /= the segment's number of substitutions (avg and its gradient).
   void divideByRowCount(const Buf &buf, const Segment &seg) {
     Value n = rowCount(seg);
+    // Fast-math multiplies by the reciprocal: one division per segment
+    // instead of one per element (a 64-vector's divisions cost more than
+    // the projection that follows them).
+    if (kb.reassociates())
+      n = arith::DivFOp::create(b(), kb.constant(1.0), n);
+    bool reciprocal = kb.reassociates();
     kb.elementwise(buf, {}, [&](ImplicitLocOpBuilder &ib, ValueRange, Value o) {
+      if (reciprocal)
+        return Value(arith::MulFOp::create(ib, o, n));
       return Value(arith::DivFOp::create(ib, o, n));
     });
   }
