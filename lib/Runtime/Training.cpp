@@ -77,13 +77,17 @@ double mlir::nlogic::runtime::lossAndGrad(Loss loss, const Tensor &output,
   };
   double value = 0;
   switch (loss) {
-  case Loss::MSE:
+  case Loss::MSE: {
+    // Sums first, one division: a query's output may be a long vector
+    // (attention's 64 elements per position), and divisions are slow.
+    double twice = 2.0 / double(n);
     for (int64_t i = 0; i < n; ++i) {
       double d = output.data[i] - targetAt(i);
-      value += d * d / n;
-      dOutput.data[i] = 2 * d / n;
+      value += d * d;
+      dOutput.data[i] = twice * d;
     }
-    return value;
+    return value / double(n);
+  }
   case Loss::CrossEntropy:
     if (n == 1) {
       double o = output.data[0], t = targetAt(0);
