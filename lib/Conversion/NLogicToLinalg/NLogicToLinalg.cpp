@@ -283,14 +283,14 @@ struct RuleKernel {
     return !inBody.wasInterrupted();
   }
 
-  /// dW += sum over the segments of dContribution_s aggregate_s^T, four
+  /// dW += sum over the segments of dContribution_s aggregate_s^T, eight
   /// segments at a time: the rows of both gathered into small tiles (the
-  /// tail's missing rows zero), then one rank-4 update, which loads and
-  /// stores each element of dW once per four segments instead of once per
-  /// segment. Each element still receives the segments' products one by
+  /// tail's missing rows zero), then one rank-8 update, which loads and
+  /// stores each element of dW once per eight segments instead of once per
+  /// segment (8: the longest reduction matmulAcc keeps innermost). Each element still receives the segments' products one by
   /// one, in segment order.
   void emitHeadWeightGradientInBlocks(Value n) {
-    constexpr int64_t kBlock = 4;
+    constexpr int64_t kBlock = 8;
     Buf dyTile = kb.alloc(kBlock, headRows);
     Buf aggTile = kb.alloc(kBlock, aggRows);
     Value c0 = kb.constantIndex(0), block = kb.constantIndex(kBlock);

@@ -2,9 +2,9 @@
 
 // A rule whose head weight W (4x8) multiplies the aggregate of each head
 // atom: its gradient dW += dy agg^T is a rank-1 update of all of W per
-// segment. The backward kernel accumulates it four segments at a time:
-// the segments' dy and aggregate rows are gathered into 4-row tiles (the
-// tail's rows left zero) and one product adds them, with the 4-long
+// segment. The backward kernel accumulates it eight segments at a time:
+// the segments' dy and aggregate rows are gathered into 8-row tiles (the
+// tail's rows left zero) and one product adds them, with the 8-long
 // reduction innermost (unrolled by LLVM) inside the loop along W's rows.
 // The per-segment part no longer touches dW (the grads arena, %arg6).
 
@@ -22,9 +22,9 @@ nlogic.template @t {
 // CHECK-DAG: #[[AGG:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
 // CHECK-DAG: #[[DW:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @nlogic_rule0_backward(
-// CHECK-DAG: %[[DY_TILE:.*]] = memref.alloca() : memref<4x4xf64>
-// CHECK-DAG: %[[AGG_TILE:.*]] = memref.alloca() : memref<4x8xf64>
-// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[DY_TILE:.*]] = memref.alloca() : memref<8x4xf64>
+// CHECK-DAG: %[[AGG_TILE:.*]] = memref.alloca() : memref<8x8xf64>
+// CHECK-DAG: %[[C4:.*]] = arith.constant 8 : index
 // CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %arg11 step %[[C4]] {
 // CHECK: linalg.fill {{.*}} outs(%[[DY_TILE]]
 // CHECK: linalg.fill {{.*}} outs(%[[AGG_TILE]]
@@ -35,7 +35,7 @@ nlogic.template @t {
 // CHECK: memref.subview %[[AGG_TILE]][%[[SLOT]], 0] [1, 8] [1, 1]
 // CHECK: }
 // CHECK: %[[GRAD:.*]] = memref.reinterpret_cast %arg6 to offset: [0], sizes: [4, 8]
-// CHECK: linalg.generic {indexing_maps = [#[[DYT]], #[[AGG]], #[[DW]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[DY_TILE]], %[[AGG_TILE]] : memref<4x4xf64>, memref<4x8xf64>) outs(%[[GRAD]] :
+// CHECK: linalg.generic {indexing_maps = [#[[DYT]], #[[AGG]], #[[DW]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[DY_TILE]], %[[AGG_TILE]] : memref<8x4xf64>, memref<8x8xf64>) outs(%[[GRAD]] :
 // CHECK: }
 // The per-segment loop: dAggregate = W^T dy only.
 // CHECK: scf.for
