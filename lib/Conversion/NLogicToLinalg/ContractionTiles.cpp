@@ -957,3 +957,55 @@ void kernels::emitTilesBackward(KernelBuilder &kb, const ContractionForm &form,
   TileEmitter emitter(kb, form, args);
   emitter.backward();
 }
+
+void kernels::emitHeadProductsInBlock(
+    KernelBuilder &kb, Value wT, Value block, int64_t H, int64_t K, Value acc,
+    Value rows, const std::function<Value(int64_t)> &headOf) {
+  constexpr int64_t kRows = 4;
+  ImplicitLocOpBuilder &b = kb.builder();
+  int64_t width = H % 8 == 0 ? 8 : H % 4 == 0 ? 4 : H % 2 == 0 ? 2 : 1;
+  int64_t vectors = (H / width) % 4 == 0 ? 4 : (H / width) % 2 == 0 ? 2 : 1;
+  auto vecType = VectorType::get({width}, b.getF64Type());
+  auto idx = [&](int64_t v) { return kb.constantIndex(v); };
+  auto add = [&](Value x, Value y) {
+    return Value(arith::AddIOp::create(b, x, y));
+  };
+  Value zero = vector::BroadcastOp::create(b, vecType, kb.constant(0.0));
+  auto chunks = scf::ForOp::create(b, idx(0), idx(H), idx(width * vectors));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(chunks.getBody()->getTerminator());
+  Value c = chunks.getInductionVar();
+  SmallVector<Value> inits(kRows * vectors, zero);
+  auto ks = scf::ForOp::create(b, idx(0), idx(K), idx(1), inits);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToEnd(ks.getBody());
+    Value k = ks.getInductionVar();
+    SmallVector<Value> ws, next;
+    for (int64_t v = 0; v < vectors; ++v)
+      ws.push_back(vector::LoadOp::create(
+          b, vecType, wT, ValueRange{k, add(c, idx(v * width))}));
+    for (int64_t r = 0; r < kRows; ++r) {
+      Value a = vector::BroadcastOp::create(
+          b, vecType, memref::LoadOp::create(b, block, ValueRange{idx(r), k}));
+      for (int64_t v = 0; v < vectors; ++v)
+        next.push_back(vector::FMAOp::create(
+            b, a, ws[v], ks.getRegionIterArgs()[r * vectors + v]));
+    }
+    scf::YieldOp::create(b, next);
+  }
+  for (int64_t r = 0; r < kRows; ++r) {
+    Value present =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::slt, idx(r), rows);
+    auto ifOp = scf::IfOp::create(b, present, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    Value head = add(headOf(r), c);
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value at = add(head, idx(v * width));
+      Value old = vector::LoadOp::create(b, vecType, acc, ValueRange{at});
+      Value sum = arith::AddFOp::create(b, old, ks.getResult(r * vectors + v));
+      vector::StoreOp::create(b, sum, acc, ValueRange{at});
+    }
+  }
+}

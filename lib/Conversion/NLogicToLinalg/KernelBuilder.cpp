@@ -227,8 +227,7 @@ void KernelBuilder::matmulAcc(const Buf &x, const Buf &y, const Buf &c) {
   // call, and the loop runs along contiguous memory with the same bits.
   // Fast-math too: there k innermost would make a dot product per row of
   // W, whose horizontal sums cost more than its products at width 64.
-  if (x.rows > 1 && x.cols > 1 && !x.transposed &&
-      c.logicalRows() > 1)
+  if (x.rows > 1 && x.cols > 1 && !x.transposed && c.logicalRows() > 1)
     if (Buf t = transposedAtEntry(x))
       return matmulAcc(t, y, c);
   enum { I = 0, J = 1, K = 2 };

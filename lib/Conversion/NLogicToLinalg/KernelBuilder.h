@@ -75,6 +75,11 @@ public:
   Buf alloc(int64_t rows, int64_t cols);
   /// A stack buffer of any static type, made at the kernel's entry.
   Value allocAtEntry(MemRefType type);
+  /// For a matrix read in place from a kernel argument at a constant
+  /// offset (a weight: it does not change while the kernel runs), a copy
+  /// stored transposed, made once at the kernel's entry; null otherwise or
+  /// when the kernel's copies would not fit comfortably on the stack.
+  Buf transposedAtEntry(const Buf &m);
   /// A rows x cols view of a flat arena at element offset `offset` (an
   /// index value) or `staticOffset`.
   Buf view(Value arena, Value offset, int64_t rows, int64_t cols);
@@ -122,11 +127,6 @@ public:
   Value div(Value x, Value y);
 
 private:
-  /// For a matrix read in place from a kernel argument at a constant
-  /// offset (a weight: it does not change while the kernel runs), a copy
-  /// stored transposed, made once at the kernel's entry; null otherwise or
-  /// when the kernel's copies would not fit comfortably on the stack.
-  Buf transposedAtEntry(const Buf &m);
   AffineMap mapFor(const Buf &in, const Buf &out, unsigned numDims);
   /// `acc + x * y` with the reduction's fast-math flags.
   Value multiplyAdd(ImplicitLocOpBuilder &ib, Value acc, Value x, Value y);

@@ -260,6 +260,51 @@ struct RuleKernel {
             segments,      table, groups, tiles,          numAtoms};
   }
 
+  /// Whether the head weight's products are better made four segments at
+  /// a time (fast-math; a matrix head weight applied to vector aggregates:
+  /// attention's projections, MLPs, GCN layers), reading W once per block.
+  bool headProductsInBlocks() {
+    if (!kb.reassociates() || !rule.getWeightAttr() || productHead ||
+        aggCols != 1 || headCols != 1 || aggRows < 2 || headRows < 2)
+      return false;
+    ParameterLayout::Entry w =
+        layout.weights.lookup(rule.getWeightAttr().getAttr());
+    return w.rows == headRows && w.cols == aggRows;
+  }
+
+  /// The forward loop over `n` segments, four at a time: each segment's
+  /// aggregate as usual, then the block's head-weight products together
+  /// (emitHeadProductsInBlock) into the heads' accumulators.
+  LogicalResult emitForwardInBlocks(Value n, const Buf &wT) {
+    constexpr int64_t kBlock = 4;
+    Buf block = kb.alloc(kBlock, aggRows);
+    Value c0 = kb.constantIndex(0), step = kb.constantIndex(kBlock);
+    auto blocks = scf::ForOp::create(b(), c0, n, step);
+    OpBuilder::InsertionGuard guard(b());
+    b().setInsertionPointToStart(blocks.getBody());
+    Value first = blocks.getInductionVar();
+    Value end =
+        arith::MinSIOp::create(b(), arith::AddIOp::create(b(), first, step), n);
+    if (failed(loop(first, end, [&](Value s) {
+          Segment seg = loadSegment(s);
+          Buf aggregate = kb.alloc(aggRows, aggCols);
+          if (failed(emitAggregate(seg, aggregate, aggregation)))
+            return failure();
+          kb.copy(aggregate, aggregateView(seg));
+          kb.copy(aggregate.t(),
+                  kb.row(block, arith::SubIOp::create(b(), s, first)));
+          return success();
+        })))
+      return failure();
+    Value rows = arith::SubIOp::create(b(), end, first);
+    emitHeadProductsInBlock(
+        kb, wT.mem, block.mem, headRows, aggRows, acc, rows, [&](int64_t r) {
+          Value s = arith::AddIOp::create(b(), first, kb.constantIndex(r));
+          return loadField(segments, s, 4, 2);
+        });
+    return success();
+  }
+
   /// Whether the head weight's gradient, a rank-1 update of a matrix per
   /// segment (a headRows x aggRows weight times a vector aggregate), is
   /// better accumulated in blocks of segments. Not when the weight also
@@ -287,8 +332,8 @@ struct RuleKernel {
   /// segments at a time: the rows of both gathered into small tiles (the
   /// tail's missing rows zero), then one rank-8 update, which loads and
   /// stores each element of dW once per eight segments instead of once per
-  /// segment (8: the longest reduction matmulAcc keeps innermost). Each element still receives the segments' products one by
-  /// one, in segment order.
+  /// segment (8: the longest reduction matmulAcc keeps innermost). Each element
+  /// still receives the segments' products one by one, in segment order.
   void emitHeadWeightGradientInBlocks(Value n) {
     constexpr int64_t kBlock = 8;
     Buf dyTile = kb.alloc(kBlock, headRows);
@@ -581,7 +626,13 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
   }
 
   LogicalResult ok = success();
-  if (k.aggregation != Aggregation::softmax) {
+  Buf wT = k.headProductsInBlocks()
+               ? kb.transposedAtEntry(k.headWeight(k.arenas.params))
+               : Buf();
+  if (k.aggregation != Aggregation::softmax && wT) {
+    preferWideVectors(fn);
+    ok = k.emitForwardInBlocks(n, wT);
+  } else if (k.aggregation != Aggregation::softmax) {
     ok = k.loop(c0, n, [&](Value s) {
       Segment seg = k.loadSegment(s);
       Buf aggregate = kb.alloc(k.aggRows, k.aggCols);

@@ -1,0 +1,37 @@
+// RUN: nlogic-opt %s --convert-nlogic-to-linalg="reassociate=true" --canonicalize --cse | FileCheck %s
+// RUN: nlogic-opt %s --convert-nlogic-to-linalg --canonicalize --cse | FileCheck %s --check-prefix=EXACT
+
+// Under fast-math a rule whose head weight W (4x8) multiplies vector
+// aggregates (a projection) computes the products four segments at a
+// time: the aggregates go into the rows of a 4x8 block, then for each k
+// W's transposed row (read from the copy made at the kernel's entry) is
+// multiplied into four accumulators at once, and each present segment's
+// head accumulator receives its vector. W is read once per four segments.
+// CHECK-LABEL: func.func @nlogic_rule0_forward(
+// CHECK-SAME: attributes {{{.*}}llvm.passthrough = {{\[}}["prefer-vector-width", "512"]
+// CHECK-DAG: %[[WT:.*]] = memref.alloca() : memref<8x4xf64>
+// CHECK-DAG: %[[BLOCK:.*]] = memref.alloca() : memref<4x8xf64>
+// CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %{{.*}} step %c4
+// CHECK: memref.subview %[[BLOCK]]
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: vector.load %[[WT]]
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<4xf64>
+// CHECK: scf.if
+// CHECK: vector.load %arg1
+// CHECK: arith.addf
+// CHECK: vector.store {{.*}}, %arg1
+
+// Exact mode keeps one product per segment, in the reference's order.
+// EXACT-LABEL: func.func @nlogic_rule0_forward(
+// EXACT-NOT: vector.fma
+// EXACT: return
+
+nlogic.template @t {
+  nlogic.relation @x arity 1 : tensor<8xf64>
+  nlogic.relation @h arity 1 : tensor<4xf64> transform identity combine sum
+  nlogic.weight @w : tensor<4x8xf64>
+  nlogic.rule @h vars(%I) aggregate sum weight @w {
+    %0 = nlogic.atom @x(%I) : tensor<8xf64>
+    nlogic.head(%I) = %0 : tensor<8xf64>
+  }
+}
