@@ -274,6 +274,9 @@ private:
   /// yBase[yOffsets[n]], m-major.
   SmallVector<Value> dots(Value xBase, ArrayRef<Value> xOffsets, Value yBase,
                           ArrayRef<Value> yOffsets);
+  /// Their vector accumulators, x-major, before the horizontal sums.
+  SmallVector<Value> dotAccumulators(Value xBase, ArrayRef<Value> xOffsets,
+                                     Value yBase, ArrayRef<Value> yOffsets);
   /// The same for four rows, as one vector<4xf64> of sums per x.
   SmallVector<Value> dotsOfFourRows(Value xBase, ArrayRef<Value> xOffsets,
                                     Value yBase, ArrayRef<Value> yOffsets);
@@ -304,6 +307,12 @@ private:
   /// without reading the ground table.
   void gatherScalars(ArrayRef<Lane> ls, Value record, Value shared, Value r0,
                      Value n);
+  /// Emits `body` twice under the tile's NLOGIC_TILE_CONTIGUOUS_SCALARS
+  /// flag: with each lane's scalars' row-0 offsets when it is set, with
+  /// none (read the ground table) when not.
+  void withScalarBases(
+      ArrayRef<Lane> ls, Value record,
+      const std::function<void(ArrayRef<SmallVector<Value>>)> &body);
   /// Runs `body(r0, n)` over blocks of kRowBlock rows of [0, rows).
   void forEachBlock(Value lo, Value hi,
                     const std::function<void(Value, Value)> &body);
@@ -394,8 +403,10 @@ SmallVector<Lane> TileEmitter::lanes(int64_t count, Value record,
   return ls;
 }
 
-SmallVector<Value> TileEmitter::dots(Value xBase, ArrayRef<Value> xOffsets,
-                                     Value yBase, ArrayRef<Value> yOffsets) {
+SmallVector<Value> TileEmitter::dotAccumulators(Value xBase,
+                                                ArrayRef<Value> xOffsets,
+                                                Value yBase,
+                                                ArrayRef<Value> yOffsets) {
   size_t nx = xOffsets.size(), ny = yOffsets.size();
   SmallVector<Value> inits(nx * ny, zeroVector());
   SmallVector<Value> sums = loop(
@@ -410,8 +421,13 @@ SmallVector<Value> TileEmitter::dots(Value xBase, ArrayRef<Value> xOffsets,
             next.push_back(fma(xs[m], ys[n], acc[m * ny + n]));
         return next;
       });
+  return sums;
+}
+
+SmallVector<Value> TileEmitter::dots(Value xBase, ArrayRef<Value> xOffsets,
+                                     Value yBase, ArrayRef<Value> yOffsets) {
   SmallVector<Value> out;
-  for (Value s : sums)
+  for (Value s : dotAccumulators(xBase, xOffsets, yBase, yOffsets))
     out.push_back(vector::ReductionOp::create(b, vector::CombiningKind::ADD, s,
                                               fastMath));
   return out;
@@ -423,19 +439,7 @@ SmallVector<Value> TileEmitter::dotsOfFourRows(Value xBase,
                                                ArrayRef<Value> yOffsets) {
   assert(yOffsets.size() == 4 && (width == 8 || width == 4));
   size_t nx = xOffsets.size();
-  SmallVector<Value> inits(nx * 4, zeroVector());
-  SmallVector<Value> sums = loop(
-      idx(0), idx(form.length), width, inits, [&](Value e, ValueRange acc) {
-        SmallVector<Value> xs, ys, next;
-        for (Value x : xOffsets)
-          xs.push_back(vload(xBase, add(x, e)));
-        for (Value y : yOffsets)
-          ys.push_back(vload(yBase, add(y, e)));
-        for (size_t m = 0; m < nx; ++m)
-          for (size_t n = 0; n < 4; ++n)
-            next.push_back(fma(xs[m], ys[n], acc[m * 4 + n]));
-        return next;
-      });
+  SmallVector<Value> sums = dotAccumulators(xBase, xOffsets, yBase, yOffsets);
   // Four accumulators a, b, c, d into [sum a, sum b, sum c, sum d] by a
   // tree of pairwise shuffles and adds: half the shuffles of four
   // separate horizontal sums, and the result is one vector to store.
@@ -546,14 +550,14 @@ void TileEmitter::gatherBlock(
   });
 }
 
-void TileEmitter::gatherScalars(ArrayRef<Lane> ls, Value record, Value shared,
-                                Value r0, Value n) {
-  Value flags = load32(args.tiles, add(record, idx(3)));
-  Value bit =
-      arith::AndIOp::create(b, flags, idx(NLOGIC_TILE_CONTIGUOUS_SCALARS));
-  Value contiguous =
-      arith::CmpIOp::create(b, arith::CmpIPredicate::ne, bit, idx(0));
-  auto ifOp = scf::IfOp::create(b, contiguous, /*withElseRegion=*/true);
+void TileEmitter::withScalarBases(
+    ArrayRef<Lane> ls, Value record,
+    const std::function<void(ArrayRef<SmallVector<Value>>)> &body) {
+  Value bit = arith::AndIOp::create(b, load32(args.tiles, add(record, idx(3))),
+                                    idx(NLOGIC_TILE_CONTIGUOUS_SCALARS));
+  auto ifOp = scf::IfOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, bit, idx(0)),
+      /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
   // Row r's scalars at their row-0 offsets + r: no ground-table reads.
@@ -563,15 +567,22 @@ void TileEmitter::gatherScalars(ArrayRef<Lane> ls, Value record, Value shared,
     for (int32_t pos : form.scalars)
       bases.back().push_back(atomOffset(lane.firstRow, pos));
   }
-  gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
-    Value p = kb.constant(1.0);
-    for (Value base : bases[m])
-      p = fmul(p, load(args.values, add(base, r)));
-    return p;
-  });
+  body(bases);
   b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
-  gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
-    return scalarProduct(rowOf(ls[m], r));
+  body({});
+}
+
+void TileEmitter::gatherScalars(ArrayRef<Lane> ls, Value record, Value shared,
+                                Value r0, Value n) {
+  withScalarBases(ls, record, [&](ArrayRef<SmallVector<Value>> bases) {
+    gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
+      if (bases.empty())
+        return scalarProduct(rowOf(ls[m], r));
+      Value p = kb.constant(1.0);
+      for (Value base : bases[m])
+        p = fmul(p, load(args.values, add(base, r)));
+      return p;
+    });
   });
 }
 
@@ -908,23 +919,7 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
       loop(idx(0), four, 4, [&](Value i0) { block(4, i0, bases); });
       loop(four, n, 1, [&](Value i0) { block(1, i0, bases); });
     };
-    Value bit =
-        arith::AndIOp::create(b, load32(args.tiles, add(record, idx(3))),
-                              idx(NLOGIC_TILE_CONTIGUOUS_SCALARS));
-    auto ifOp = scf::IfOp::create(
-        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, bit, idx(0)),
-        /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    SmallVector<SmallVector<Value>> bases;
-    for (const Lane &lane : ls) {
-      bases.emplace_back();
-      for (int32_t pos : form.scalars)
-        bases.back().push_back(atomOffset(lane.firstRow, pos));
-    }
-    blocks(bases);
-    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
-    blocks({});
+    withScalarBases(ls, record, blocks);
   });
 }
 

@@ -275,16 +275,24 @@ struct RuleKernel {
   /// The forward loop over `n` segments, four at a time: each segment's
   /// aggregate as usual, then the block's head-weight products together
   /// (emitHeadProductsInBlock) into the heads' accumulators.
-  LogicalResult emitForwardInBlocks(Value n, const Buf &wT) {
-    constexpr int64_t kBlock = 4;
-    Buf block = kb.alloc(kBlock, aggRows);
-    Value c0 = kb.constantIndex(0), step = kb.constantIndex(kBlock);
-    auto blocks = scf::ForOp::create(b(), c0, n, step);
-    OpBuilder::InsertionGuard guard(b());
+  /// Opens a loop over blocks of `size` of the `n` segments and leaves
+  /// the builder in it (the caller holds an InsertionGuard); returns the
+  /// block's first and end segment.
+  std::pair<Value, Value> enterBlocks(Value n, int64_t size) {
+    Value step = kb.constantIndex(size);
+    auto blocks = scf::ForOp::create(b(), kb.constantIndex(0), n, step);
     b().setInsertionPointToStart(blocks.getBody());
     Value first = blocks.getInductionVar();
     Value end =
         arith::MinSIOp::create(b(), arith::AddIOp::create(b(), first, step), n);
+    return {first, end};
+  }
+
+  LogicalResult emitForwardInBlocks(Value n, const Buf &wT) {
+    constexpr int64_t kBlock = 4;
+    Buf block = kb.alloc(kBlock, aggRows);
+    OpBuilder::InsertionGuard guard(b());
+    auto [first, end] = enterBlocks(n, kBlock);
     if (failed(loop(first, end, [&](Value s) {
           Segment seg = loadSegment(s);
           Buf aggregate = kb.alloc(aggRows, aggCols);
@@ -338,15 +346,10 @@ struct RuleKernel {
     constexpr int64_t kBlock = 8;
     Buf dyTile = kb.alloc(kBlock, headRows);
     Buf aggTile = kb.alloc(kBlock, aggRows);
-    Value c0 = kb.constantIndex(0), block = kb.constantIndex(kBlock);
-    auto blocks = scf::ForOp::create(b(), c0, n, block);
     OpBuilder::InsertionGuard guard(b());
-    b().setInsertionPointToStart(blocks.getBody());
-    Value first = blocks.getInductionVar();
+    auto [first, end] = enterBlocks(n, kBlock);
     kb.fill(dyTile, 0.0);
     kb.fill(aggTile, 0.0);
-    Value end = arith::MinSIOp::create(
-        b(), arith::AddIOp::create(b(), first, block), n);
     (void)loop(first, end, [&](Value s) {
       Segment seg = loadSegment(s);
       Value slot = arith::SubIOp::create(b(), s, first);

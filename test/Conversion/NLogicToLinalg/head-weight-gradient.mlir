@@ -26,9 +26,9 @@ nlogic.template @t {
 // CHECK-DAG: %[[AGG_TILE:.*]] = memref.alloca() : memref<8x8xf64>
 // CHECK-DAG: %[[C4:.*]] = arith.constant 8 : index
 // CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %arg11 step %[[C4]] {
+// CHECK: %[[END:.*]] = arith.minsi
 // CHECK: linalg.fill {{.*}} outs(%[[DY_TILE]]
 // CHECK: linalg.fill {{.*}} outs(%[[AGG_TILE]]
-// CHECK: %[[END:.*]] = arith.minsi
 // CHECK: scf.for %[[S:.*]] = %[[FIRST]] to %[[END]]
 // CHECK: %[[SLOT:.*]] = arith.subi %[[S]], %[[FIRST]]
 // CHECK: memref.subview %[[DY_TILE]][%[[SLOT]], 0] [1, 4] [1, 1]
