@@ -4,6 +4,8 @@
 
 #include "nlogic/Runtime/KernelTable.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -48,6 +50,8 @@ private:
   int32_t chooseShared() const;
   /// How many leading rows of `lane` a tile can take.
   int32_t eligibleRows(int32_t lane) const;
+  /// Dot: all of the group's rows when a tile can own it, else 0.
+  int32_t ownableRows(int32_t lane) const;
   /// Scale: whether every lane's scalar atoms of row r sit at their row-0
   /// offsets + r, for r < rows (attention's weights(I, J) over J).
   bool contiguousScalars(const LaneRows *ls, int32_t count,
@@ -91,8 +95,20 @@ int32_t TileFinder::chooseShared() const {
 }
 
 int32_t TileFinder::eligibleRows(int32_t lane) const {
-  if (!dot())
-    return end(lane) - begin(lane);
+  int32_t rows = dot() ? ownableRows(lane) : end(lane) - begin(lane);
+  // The kernels update the shared atoms' gradients four rows at a time,
+  // each row's vector in a register of its own: a repeated atom would be
+  // written twice from stale copies. Such a lane stays per row.
+  std::vector<int32_t> offsets;
+  for (int32_t r = 0; r < rows; ++r)
+    offsets.push_back(atom(rowOf(lane, r), shared));
+  llvm::sort(offsets);
+  if (std::adjacent_find(offsets.begin(), offsets.end()) != offsets.end())
+    return 0;
+  return rows;
+}
+
+int32_t TileFinder::ownableRows(int32_t lane) const {
   // A tile owns a whole group or none of it: segments of one row each,
   // whose own vector is the first one's, with consecutive aggregate slots
   // and head atoms (the tile's softmax reads them as arrays).
@@ -148,6 +164,19 @@ std::vector<int32_t> TileFinder::run() {
   // position, must be most of their rows (dense and causal attention);
   // otherwise each lane is a tile of its own.
   auto sharedRows = [&](const LaneRows *ls, int32_t count) {
+    // Dot: the lanes' own vectors receive their gradients from registers
+    // of their own, so they must be distinct atoms.
+    if (dot()) {
+      std::vector<int32_t> owns;
+      for (int32_t m = 0; m < count; ++m) {
+        if (ls[m].eligible == 0)
+          return 0;
+        owns.push_back(atom(rowOf(ls[m].id, 0), own));
+      }
+      llvm::sort(owns);
+      if (std::adjacent_find(owns.begin(), owns.end()) != owns.end())
+        return 0;
+    }
     int32_t most = ls[0].eligible, total = 0;
     for (int32_t m = 0; m < count; ++m) {
       most = std::min(most, ls[m].eligible);

@@ -39,7 +39,9 @@ public:
   forward(int batch, const Parameters &params) = 0;
 
   /// After forward(batch) with the same parameters: adds dLoss/dWeight
-  /// into `grads`, given dLoss/dOutput per sample and query.
+  /// into `grads`, given dLoss/dOutput per sample and query. Once per
+  /// forward: the compiled engine's tiled kernels keep gradients where the
+  /// forward pass kept its aggregates.
   virtual void backward(int batch, const Parameters &params,
                         const std::vector<std::vector<Tensor>> &dOutputs,
                         std::vector<Tensor> &grads) = 0;
