@@ -174,10 +174,10 @@ private:
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> aggregateSizes;
   std::vector<TilingForm> tiling; // per rule
-  /// Per rule, over all batches: tiles of 16 lanes, of 4 and of one, and the
+  /// Per rule, over all batches: tiles of 16 lanes and of one, and the
   /// rows the tiles compute of all rows.
   struct TileCounts {
-    int64_t wide = 0, fourLanes = 0, oneLane = 0, tiledRows = 0, rows = 0;
+    int64_t wide = 0, oneLane = 0, tiledRows = 0, rows = 0;
   };
   std::vector<TileCounts> tileCounts;
   int64_t numParameters;
@@ -524,9 +524,7 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     TileCounts &c = tileCounts[k];
     c.rows += before;
     for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD)
-      ++(table.tiles[t] == NLOGIC_TILE_LANES ? c.wide
-         : table.tiles[t] == 4               ? c.fourLanes
-                                             : c.oneLane);
+      ++(table.tiles[t] == NLOGIC_TILE_LANES ? c.wide : c.oneLane);
     if (tiling[k].kind == NLOGIC_TILING_SCALE) {
       c.tiledRows += before - perRow();
     } else {
@@ -639,8 +637,8 @@ std::string CompiledEngine::describeLayout() const {
        << (tiling[k].kind == NLOGIC_TILING_DOT ? "dot products"
                                                : "scaled vectors")
        << "): " << c.wide << " of " << NLOGIC_TILE_LANES << " lanes, "
-       << c.fourLanes << " of 4, " << c.oneLane << " of one; " << c.tiledRows
-       << " of " << c.rows << " rows\n";
+       << c.oneLane << " of one; " << c.tiledRows << " of " << c.rows
+       << " rows\n";
   }
   return text;
 }

@@ -160,9 +160,9 @@ std::vector<int32_t> TileFinder::run() {
         cover(ls[m].id, dot() ? ls[m].eligible : rows);
     }
   };
-  // The widest tile that pays: the rows the lanes share, position by
-  // position, must be most of their rows (dense and causal attention);
-  // otherwise each lane is a tile of its own.
+  // A tile of NLOGIC_TILE_LANES lanes where it pays: the rows they share,
+  // position by position, must be most of their rows (dense and causal
+  // attention); otherwise each lane is a tile of its own.
   auto sharedRows = [&](const LaneRows *ls, int32_t count) {
     // Dot: the lanes' own vectors receive their gradients from registers
     // of their own, so they must be distinct atoms.
@@ -195,7 +195,7 @@ std::vector<int32_t> TileFinder::run() {
   };
   for (int32_t l = 0; l < n;) {
     int32_t width = 1, rows = lanes[l].eligible;
-    for (int32_t w : {NLOGIC_TILE_LANES, 4}) {
+    for (int32_t w : {NLOGIC_TILE_LANES}) {
       if (l + w > n)
         continue;
       if (int32_t r = sharedRows(&lanes[l], w)) {

@@ -6,8 +6,10 @@ import os
 import subprocess
 
 
-def parse_args(description):
+def parse_args(description, extra=None):
     parser = argparse.ArgumentParser(description=description)
+    if extra:
+        extra(parser)
     parser.add_argument("--nlogic", required=True, help="the nlogic binary")
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)

@@ -35,6 +35,7 @@ class Case:
         # name -> dimension of the relation's values (unary relations).
         self.unary = {"f": self.feature_dim}
         self.counter = 0
+        self.attention = False
 
     def weight(self, rows, cols):
         return f"{{{rows}, {cols}}}"
@@ -131,13 +132,40 @@ class Case:
             f"{head}(X) :- {s}(X, Y), {self.weight(head_dim, dim)} "
             f"{name}(Y). [combination=product, aggregation=sum]")
 
-    def template(self):
+    def add_attention(self, head, head_dim):
+        """Attention as register tiles compute it (under --fast-math):
+        q, k projections, s(X, Y) = dk * k(Y)^T q(X) normalised over Y
+        (dense, causal or along edges), h(X) :- s(X, Y), v(Y) summed."""
         rng = self.rng
+        c = self.counter
+        self.counter += 1
+        d = rng.choice([2, 3, 4, 8])
+        (qn, qd), (kn, kd), (vn, vd) = [
+            rng.choice(list(self.unary.items())) for _ in range(3)]
+        self.lines.append(f"q{c}(X) :- {self.weight(d, qd)} {qn}(X).")
+        self.lines.append(f"k{c}(X) :- {self.weight(d, kd)} {kn}(X).")
+        self.lines.append(f"<{rng.choice([0.5, 0.7])}> dk{c}.")
+        allowed = rng.choice(["", ", @leq(Y, X)", ", *e(Y, X)"])
+        self.lines.append(
+            f"a{c}(X, Y) :- dk{c}, k{c}(Y)^T, q{c}(X){allowed}. "
+            f"[combination=product, aggregation=softmax(agg_terms=[Y])]")
+        head_weight = ""
+        if vd != head_dim or rng.random() < 0.5:
+            head_weight = self.weight(head_dim, vd) + " "
+        self.lines.append(
+            f"{head_weight}{head}(X) :- a{c}(X, Y), {vn}(Y). "
+            f"[combination=product, aggregation=sum]")
+
+    def template(self, attention=False):
+        rng = self.rng
+        self.attention = attention
         names = []
         for i in range(rng.randint(2, 4)):
             name, dim = f"h{i}", rng.choice([1, 2, 3])
             for _ in range(rng.randint(1, 2)):
-                if rng.random() < 0.2:
+                if attention and rng.random() < 0.5:
+                    self.add_attention(name, dim)
+                elif rng.random() < 0.2:
                     self.add_softmax(name, dim)
                 else:
                     self.add_rule(name, dim)
@@ -158,7 +186,7 @@ class Case:
 
     def sample(self):
         rng = self.rng
-        n = rng.randint(2, 5)
+        n = rng.randint(2, 9 if self.attention else 5)
         facts = []
         for i in range(n):
             facts.append(f"{vec(rng, self.feature_dim)} f({i})")
@@ -173,12 +201,16 @@ class Case:
 
 
 def main():
-    args = check_cases.parse_args(__doc__.splitlines()[0])
+    args = check_cases.parse_args(
+        __doc__.splitlines()[0],
+        lambda parser: parser.add_argument(
+            "--attention", action="store_true",
+            help="half the rules attention (what register tiles compute)"))
     failures = 0
     for k in range(args.count):
         rng = random.Random(args.seed * 100003 + k)
         case = Case(rng)
-        template = case.template()
+        template = case.template(args.attention)
         samples = [case.sample() for _ in range(rng.randint(2, 4))]
         queries = [f"{rng.choice([0, 1])} out." for _ in samples]
         options = ["--epochs", "2", "--optimizer", "adam", "--lr", "0.05",

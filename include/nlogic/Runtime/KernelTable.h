@@ -44,7 +44,7 @@ typedef struct nlogic_index_arena {
  * products) or scale one (sum-aggregated) is computed in tiles of up to
  * NLOGIC_TILE_LANES head atoms that share a body atom row by row; the
  * runtime lists them in the `tiles` argument of the rule's kernels, one
- * record of NLOGIC_TILE_RECORD int32 per tile: lanes (1, 4 or
+ * record of NLOGIC_TILE_RECORD int32 per tile: lanes (1 or
  * NLOGIC_TILE_LANES), rows R, the body position of the shared atom, flags
  * (NLOGIC_TILE_CONTIGUOUS_SCALARS: each lane's scalar atoms of row r sit at
  * their row-0 offsets + r), then per lane its id (DOT: softmax group;
