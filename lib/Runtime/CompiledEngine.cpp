@@ -509,28 +509,20 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   for (auto [k, table] : llvm::enumerate(batch.rules)) {
     if (table.numRows == 0 || tiling[k].kind == NLOGIC_TILING_NONE)
       continue;
-    // Rows in the segments' ranges (Scale tiles shorten them; Dot tiles
-    // own whole groups, whose rows the records count).
-    auto perRow = [&] {
-      int64_t n = 0;
-      for (int64_t s = 0; s < table.numSegments; ++s)
-        n += table.segments[4 * s + 1] - table.segments[4 * s];
-      return n;
-    };
-    int64_t before = perRow();
     table.tiles =
         buildTiles(tiling[k], table.segments, table.index, table.groups,
                    int(table.index.size() / table.numRows));
+    // A Scale tile covers `rows` of each lane; a Dot tile's lanes say how
+    // many rows each owns.
     TileCounts &c = tileCounts[k];
-    c.rows += before;
-    for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD)
-      ++(table.tiles[t] == NLOGIC_TILE_LANES ? c.wide : c.oneLane);
-    if (tiling[k].kind == NLOGIC_TILING_SCALE) {
-      c.tiledRows += before - perRow();
-    } else {
-      for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD)
-        for (int32_t m = 0; m < table.tiles[t]; ++m)
-          c.tiledRows += table.tiles[t + 5 + 2 * m];
+    c.rows += table.numRows;
+    for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD) {
+      int32_t lanes = table.tiles[t];
+      ++(lanes == NLOGIC_TILE_LANES ? c.wide : c.oneLane);
+      for (int32_t m = 0; m < lanes; ++m)
+        c.tiledRows += tiling[k].kind == NLOGIC_TILING_SCALE
+                           ? table.tiles[t + 1]
+                           : table.tiles[t + 5 + 2 * m];
     }
   }
 

@@ -166,7 +166,7 @@ struct Lane {
   /// aggregate slots and head atoms start (both consecutive).
   Value firstSegment, endSegment, rows, head;
   Value slot;   ///< Scale: the segment's aggregate slot; Dot: the first's
-  Value offset; ///< the lane's own vector (Dot) or aggregate slot (Scale)
+  Value offset; ///< Dot: the lane's own vector
 };
 
 class TileEmitter {
@@ -395,29 +395,26 @@ void TileEmitter::forEachLane(int64_t count, Value record, Value shared,
 }
 
 Lane TileEmitter::laneAt(Value m, Value record, Value shared) {
-  {
-    Lane lane;
-    Value field = add(record, mul(m, idx(2)));
-    lane.id = load32(args.tiles, add(field, idx(4)));
-    Value second = load32(args.tiles, add(field, idx(5)));
-    if (form.kind == NLOGIC_TILING_DOT) {
-      lane.rows = second;
-      lane.firstSegment = load32(args.groups, mul(lane.id, idx(2)));
-      lane.endSegment = load32(args.groups, add(mul(lane.id, idx(2)), idx(1)));
-      Value first = mul(lane.firstSegment, idx(4));
-      lane.firstRow = load32(args.segments, first);
-      lane.head = load32(args.segments, add(first, idx(2)));
-      lane.slot = load32(args.segments, add(first, idx(3)));
-      // The lane's vector: the body atom that is not the shared one.
-      Value other = sub(idx(form.vectorA + form.vectorB), shared);
-      lane.offset = atomOffset(lane.firstRow, other);
-    } else {
-      lane.firstRow = second;
-      lane.slot = load32(args.segments, add(mul(lane.id, idx(4)), idx(3)));
-      lane.offset = lane.slot;
-    }
+  Lane lane;
+  Value field = add(record, mul(m, idx(2)));
+  lane.id = load32(args.tiles, add(field, idx(4)));
+  Value second = load32(args.tiles, add(field, idx(5)));
+  if (form.kind != NLOGIC_TILING_DOT) {
+    lane.firstRow = second;
+    lane.slot = load32(args.segments, add(mul(lane.id, idx(4)), idx(3)));
     return lane;
   }
+  lane.rows = second;
+  lane.firstSegment = load32(args.groups, mul(lane.id, idx(2)));
+  lane.endSegment = load32(args.groups, add(mul(lane.id, idx(2)), idx(1)));
+  Value first = mul(lane.firstSegment, idx(4));
+  lane.firstRow = load32(args.segments, first);
+  lane.head = load32(args.segments, add(first, idx(2)));
+  lane.slot = load32(args.segments, add(first, idx(3)));
+  // The lane's vector: the body atom that is not the shared one.
+  Value other = sub(idx(form.vectorA + form.vectorB), shared);
+  lane.offset = atomOffset(lane.firstRow, other);
+  return lane;
 }
 
 SmallVector<Value> TileEmitter::dotAccumulators(Value xBase,
@@ -866,9 +863,9 @@ void TileEmitter::scaleForward(int64_t count, Value record, Value rows,
   SmallVector<Lane> ls = lanes(count, record, shared);
   SmallVector<Value> slots;
   for (const Lane &l : ls) {
-    slots.push_back(l.offset);
+    slots.push_back(l.slot);
     loop(idx(0), idx(form.length), width,
-         [&](Value e) { vstore(zeroVector(), args.aggs, add(l.offset, e)); });
+         [&](Value e) { vstore(zeroVector(), args.aggs, add(l.slot, e)); });
   }
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
     gatherScalars(ls, record, shared, r0, n);
@@ -881,7 +878,7 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
   SmallVector<Lane> ls = lanes(count, record, shared);
   SmallVector<Value> slots;
   for (const Lane &l : ls)
-    slots.push_back(l.offset);
+    slots.push_back(l.slot);
   bool scalarGradients =
       llvm::any_of(form.scalarNeedsGradient, [](bool g) { return g; });
   if (!form.vectorANeedsGradient && !scalarGradients)
