@@ -77,16 +77,6 @@ void emitTilesForward(KernelBuilder &kb, const ContractionForm &form,
 void emitTilesBackward(KernelBuilder &kb, const ContractionForm &form,
                        const TileArgs &args);
 
-/// acc[head(r)] += W a_r for the `rows` (at most 4) aggregates a_r of a
-/// block of segments: `wT` is W's transposed copy (K x H) and `block` the
-/// block's aggregates (4 x K). Four segments by 32 outputs stay in vector
-/// registers over the k loop, so W is read once per four segments instead
-/// of once per segment (fast-math: products contract to FMAs). `headOf(r)`
-/// is emitted only for r < rows.
-void emitHeadProductsInBlock(KernelBuilder &kb, Value wT, Value block,
-                             int64_t H, int64_t K, Value acc, Value rows,
-                             const std::function<Value(int64_t)> &headOf);
-
 } // namespace mlir::nlogic::kernels
 
 #endif // NLOGIC_LIB_CONVERSION_NLOGICTOLINALG_CONTRACTIONTILES_H

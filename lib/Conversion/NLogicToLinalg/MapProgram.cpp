@@ -431,9 +431,21 @@ FailureOr<int> MapProgram::emitOp(Operation &op) {
       v.push_back(slots[i].value);
     return v;
   };
-  if (auto weigh = dyn_cast<WeighOp>(op))
-    return emitWeigh(weightSlot(weigh.getWeightAttr().getAttr()),
-                     slotOf.lookup(weigh.getInput()));
+  if (auto weigh = dyn_cast<WeighOp>(op)) {
+    int w = weightSlot(weigh.getWeightAttr().getAttr());
+    int x = slotOf.lookup(weigh.getInput());
+    auto it = precomputed.find(&op);
+    if (it == precomputed.end())
+      return emitWeigh(w, x);
+    Slot s;
+    s.value = it->second.first;
+    s.needsGradient = slots[w].needsGradient || slots[x].needsGradient;
+    int out = addSlot(std::move(s));
+    Step step(StepKind::Weigh, {w, x}, out);
+    step.deferred = it->second.second;
+    tape.push_back(step);
+    return out;
+  }
 
   if (auto comb = dyn_cast<CombineOp>(op)) {
     SmallVector<int> ins;
@@ -692,6 +704,10 @@ void MapProgram::backwardStep(const Step &step) {
 
   switch (step.kind) {
   case StepKind::Weigh:
+    if (step.deferred) {
+      kb.accumulate(dy, step.deferred);
+      return;
+    }
     weighBackward(kb, val(step.ins[0]), val(step.ins[1]), dy,
                   needs(step.ins[0]) ? grad(step.ins[0]) : Buf(),
                   needs(step.ins[1]) ? grad(step.ins[1]) : Buf());

@@ -75,6 +75,15 @@ public:
   static void weighBackward(KernelBuilder &kb, const Buf &W, const Buf &X,
                             const Buf &dY, const Buf &dW, const Buf &dX);
 
+  /// Before emitForward: the product of `weigh` for this substitution is
+  /// already in `product` (WeighWindows.h); emitBackward then adds the
+  /// product's gradient into `productGradient` instead of making dW and
+  /// dX itself.
+  void usePrecomputedWeigh(WeighOp weigh, const Buf &product,
+                           const Buf &productGradient) {
+    precomputed[weigh.getOperation()] = {product, productGradient};
+  }
+
   /// A view of weight `sym` in the parameter (or gradient) arena.
   static Buf weightView(KernelBuilder &kb, Value arena,
                         const ParameterLayout &layout, StringAttr sym);
@@ -117,6 +126,7 @@ private:
     Buf aux;                // Norm: the standard deviation; CosSim: a.a
     Buf aux2;               // CosSim: b.b
     bool alongCols = false; // Concat: side by side instead of stacked
+    Buf deferred;           // Weigh: precomputed, its gradient goes here
   };
 
   int addSlot(Slot s) {
@@ -149,6 +159,7 @@ private:
   SmallVector<Slot> slots;
   SmallVector<Step> tape;
   llvm::DenseMap<Value, int> slotOf;
+  llvm::DenseMap<Operation *, std::pair<Buf, Buf>> precomputed;
   int result = -1;
 };
 

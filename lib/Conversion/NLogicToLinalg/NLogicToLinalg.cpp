@@ -12,6 +12,8 @@
 #include "Elementwise.h"
 #include "KernelBuilder.h"
 #include "MapProgram.h"
+#include "RowProducts.h"
+#include "WeighWindows.h"
 
 #include "nlogic/Conversion/Passes.h"
 #include "nlogic/Dialect/NLogic/IR/Stratification.h"
@@ -24,6 +26,7 @@
 #include "mlir/IR/SymbolTable.h"
 
 #include <limits>
+#include <optional>
 
 namespace mlir::nlogic {
 #define GEN_PASS_DEF_CONVERTNLOGICTOLINALGPASS
@@ -71,6 +74,8 @@ struct RuleKernel {
   /// loop starts from the tiles' sums in the aggregate slots, and backward
   /// leaves each aggregate's gradient there for the tiles.
   ContractionForm tiling = {};
+  /// Body weighings computed for windows of rows (WeighWindows.h), or null.
+  WeighWindows *windows = nullptr;
   // The kernel's arguments (set by makeRuleKernel).
   Arenas arenas = {};
   Value acc = {}, aggs = {}, dacc = {}, segments = {}, table = {}, groups = {},
@@ -153,6 +158,8 @@ struct RuleKernel {
       MapProgram map(rule, kb, layout,
                      Arenas{arenas.values, arenas.params, {}, {}},
                      relationsWithGradient);
+      if (windows)
+        windows->enter(row, map);
       FailureOr<Buf> v = map.emitForward(atomOffsets(row));
       if (failed(v))
         return failure();
@@ -274,7 +281,7 @@ struct RuleKernel {
 
   /// The forward loop over `n` segments, four at a time: each segment's
   /// aggregate as usual, then the block's head-weight products together
-  /// (emitHeadProductsInBlock) into the heads' accumulators.
+  /// (emitRowProducts) into the heads' accumulators.
   /// Opens a loop over blocks of `size` of the `n` segments and leaves
   /// the builder in it (the caller holds an InsertionGuard); returns the
   /// block's first and end segment.
@@ -304,12 +311,22 @@ struct RuleKernel {
           return success();
         })))
       return failure();
-    Value rows = arith::SubIOp::create(b(), end, first);
-    emitHeadProductsInBlock(
-        kb, wT.mem, block.mem, headRows, aggRows, acc, rows, [&](int64_t r) {
-          Value s = arith::AddIOp::create(b(), first, kb.constantIndex(r));
-          return loadField(segments, s, 4, 2);
-        });
+    // acc[head(r)] += W a_r: W^T's rows (k) times the block's aggregates.
+    RowProductOperands ops;
+    ops.a = [&](Value r, Value k) {
+      return Value(memref::LoadOp::create(b(), block.mem, ValueRange{r, k}));
+    };
+    ops.b = wT.mem;
+    ops.bAt = [](Value k, Value c) { return SmallVector<Value>{k, c}; };
+    ops.c = acc;
+    ops.cAt = [&](Value r, Value c) {
+      Value head =
+          loadField(segments, arith::AddIOp::create(b(), first, r), 4, 2);
+      return SmallVector<Value>{arith::AddIOp::create(b(), head, c)};
+    };
+    emitRowProducts(kb, arith::SubIOp::create(b(), end, first),
+                    kb.constantIndex(aggRows), headRows, ops,
+                    /*accumulate=*/true);
     return success();
   }
 
@@ -376,6 +393,8 @@ struct RuleKernel {
     LogicalResult ok = loop(seg.begin, seg.end, [&](Value row) {
       rows = cast<scf::ForOp>(row.getParentBlock()->getParentOp());
       MapProgram map(rule, kb, layout, arenas, relationsWithGradient);
+      if (windows)
+        windows->enter(row, map);
       FailureOr<Buf> v = map.emitForward(atomOffsets(row));
       if (failed(v))
         return failure();
@@ -440,6 +459,10 @@ private:
   /// module's `<prefix>.rule_tiling`.
   ContractionForm tilingOf(RuleOp rule);
   LogicalResult emitRuleBackward(RuleOp rule, int index);
+  /// Under fast-math, computes the rule's body weighings in windows of rows
+  /// when it has any (k.windows then points into `windows`).
+  void openWindows(RuleKernel &k, Value n, bool backward,
+                   std::optional<WeighWindows> &windows);
   void emitOptimizerSteps();
   void emitRelationForward(RelationOp rel, int index);
   void emitRelationBackward(RelationOp rel, int index);
@@ -609,6 +632,27 @@ ContractionForm TemplateLowering::tilingOf(RuleOp rule) {
       relationsWithGradient);
 }
 
+void TemplateLowering::openWindows(RuleKernel &k, Value n, bool backward,
+                                   std::optional<WeighWindows> &windows) {
+  // Recursive rules run level by level: a window could reach rows of
+  // atoms a later level computes. Counts evaluate no rows.
+  if (!k.kb.reassociates() || k.tiling || k.aggregation == Aggregation::count ||
+      recursiveRelations.contains(k.rule.getHeadAttr().getAttr()))
+    return;
+  windows.emplace(
+      k.kb, k.rule, layout, relationsWithGradient,
+      WindowArgs{k.arenas, k.segments, k.table, k.groups, k.numAtoms},
+      backward);
+  if (!*windows)
+    return;
+  windows->begin(n, k.aggregation == Aggregation::softmax);
+  if (*windows) {
+    k.windows = &*windows;
+    preferWideVectors(
+        k.b().getBlock()->getParent()->getParentOfType<func::FuncOp>());
+  }
+}
+
 LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
   ImplicitLocOpBuilder b(rule.getLoc(), rule.getContext());
   // values, acc, aggs, params, segments, index, groups, tiles, n
@@ -623,6 +667,8 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/false);
   Value n = entry->getArgument(8);
   Value c0 = kb.constantIndex(0);
+  std::optional<WeighWindows> windows;
+  openWindows(k, n, /*backward=*/false, windows);
   if (k.tiling) {
     preferWideVectors(fn);
     emitTilesForward(kb, k.tiling, k.tileArgs());
@@ -712,6 +758,8 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
   RuleKernel k = makeRuleKernel(rule, kb, entry, /*backward=*/true);
   Value n = entry->getArgument(11);
   Value c0 = kb.constantIndex(0);
+  std::optional<WeighWindows> windows;
+  openWindows(k, n, /*backward=*/true, windows);
 
   LogicalResult ok = success();
   if (k.aggregation != Aggregation::softmax) {
@@ -769,6 +817,8 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
       });
     });
   }
+  if (succeeded(ok) && k.windows)
+    k.windows->finish();
   if (succeeded(ok) && k.tiling) {
     preferWideVectors(fn);
     emitTilesBackward(kb, k.tiling, k.tileArgs());

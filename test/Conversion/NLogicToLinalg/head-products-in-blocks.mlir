@@ -3,22 +3,27 @@
 
 // Under fast-math a rule whose head weight W (4x8) multiplies vector
 // aggregates (a projection) computes the products four segments at a
-// time: the aggregates go into the rows of a 4x8 block, then for each k
-// W's transposed row (read from the copy made at the kernel's entry) is
-// multiplied into four accumulators at once, and each present segment's
-// head accumulator receives its vector. W is read once per four segments.
+// time: the aggregates go into the rows of a 4x8 block, then the block
+// is multiplied by W's transposed copy (made at the kernel's entry) with
+// RowProducts' kernel: the four heads' accumulators are loaded into
+// registers, each k's row of W^T is multiplied into all four, and they
+// are stored back. W is read once per four segments. A last, partial
+// block's segments go one at a time.
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
 // CHECK-SAME: attributes {{{.*}}llvm.passthrough = {{\[}}["prefer-vector-width", "512"]
 // CHECK-DAG: %[[WT:.*]] = memref.alloca() : memref<8x4xf64>
 // CHECK-DAG: %[[BLOCK:.*]] = memref.alloca() : memref<4x8xf64>
 // CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %{{.*}} step %c4
 // CHECK: memref.subview %[[BLOCK]]
+// CHECK-COUNT-4: vector.load %arg1
 // CHECK: scf.for {{.*}} iter_args
 // CHECK: vector.load %[[WT]]
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<4xf64>
-// CHECK: scf.if
+// CHECK-COUNT-4: vector.store {{.*}}, %arg1
+// CHECK: scf.for
 // CHECK: vector.load %arg1
-// CHECK: arith.addf
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: vector.fma {{.*}} : vector<4xf64>
 // CHECK: vector.store {{.*}}, %arg1
 
 // Exact mode keeps one product per segment, in the reference's order.

@@ -1,0 +1,239 @@
+//===- WeighWindows.cpp - a rule body's `W x(I)` for many rows at once ----===//
+
+#include "WeighWindows.h"
+#include "RowProducts.h"
+
+#include "nlogic/Dialect/NLogic/IR/ValueShape.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::nlogic;
+using namespace mlir::nlogic::kernels;
+
+/// Rows of a window, at most; four rows are one register block.
+static constexpr int64_t kMaxWindowRows = 32;
+/// The windows' stack buffers of a kernel, at most (96 KiB of f64; W's
+/// transposed copies have their own budget in KernelBuilder).
+static constexpr int64_t kWindowElements = 12 * 1024;
+
+WeighWindows::WeighWindows(
+    KernelBuilder &kb, RuleOp rule, const ParameterLayout &layout,
+    const llvm::DenseSet<StringAttr> &relationsWithGradient,
+    const WindowArgs &args, bool backward)
+    : kb(kb), b(kb.builder()), args(args), backward(backward) {
+  llvm::DenseMap<Value, int32_t> positions;
+  for (Operation &op : rule.getBodyBlock()) {
+    if (auto atom = dyn_cast<AtomOp>(op)) {
+      int32_t k = positions.size();
+      positions[atom.getResult()] = k;
+      continue;
+    }
+    auto weigh = dyn_cast<WeighOp>(op);
+    if (!weigh)
+      continue;
+    auto atom = weigh.getInput().getDefiningOp<AtomOp>();
+    if (!atom || atom.getTransposed())
+      continue;
+    ValueShape x = ValueShape::fromType(atom.getResult().getType());
+    ParameterLayout::Entry w =
+        layout.weights.lookup(weigh.getWeightAttr().getAttr());
+    if (x.cols() != 1 || x.rows() < 2 || w.rows < 2 || w.cols != x.rows())
+      continue;
+    Weighing weighing;
+    weighing.op = weigh;
+    weighing.position = positions.lookup(atom.getResult());
+    weighing.rows = w.rows;
+    weighing.cols = w.cols;
+    weighing.weightOffset = w.offset;
+    weighing.weightLearns = w.learnable;
+    weighing.atomNeedsGradient =
+        relationsWithGradient.contains(atom.getRelationAttr().getAttr());
+    weighings.push_back(weighing);
+  }
+}
+
+Value WeighWindows::add(Value x, Value y) {
+  return arith::AddIOp::create(b, x, y);
+}
+
+Value WeighWindows::mul(Value x, Value y) {
+  return arith::MulIOp::create(b, x, y);
+}
+
+Value WeighWindows::loadIndex(Value memref, Value i) {
+  Value v = memref::LoadOp::create(b, memref, ValueRange{i});
+  if (v.getType().isIndex())
+    return v;
+  return arith::IndexCastOp::create(b, b.getIndexType(), v);
+}
+
+Value WeighWindows::endOfRows(Value n, bool groupsOfSegments) {
+  auto maxEnd = [&](Value lo, Value hi, Value init) {
+    auto segs = scf::ForOp::create(b, lo, hi, idx(1), ValueRange{init});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(segs.getBody());
+    Value end = loadIndex(args.segments,
+                          add(mul(segs.getInductionVar(), idx(4)), idx(1)));
+    scf::YieldOp::create(b, ValueRange{arith::MaxUIOp::create(
+                                b, end, segs.getRegionIterArgs()[0])});
+    return segs.getResult(0);
+  };
+  if (!groupsOfSegments)
+    return maxEnd(idx(0), n, idx(0));
+  auto groups = scf::ForOp::create(b, idx(0), n, idx(1), ValueRange{idx(0)});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(groups.getBody());
+  Value g = mul(groups.getInductionVar(), idx(2));
+  Value end =
+      maxEnd(loadIndex(args.groups, g), loadIndex(args.groups, add(g, idx(1))),
+             groups.getRegionIterArgs()[0]);
+  scf::YieldOp::create(b, ValueRange{end});
+  return groups.getResult(0);
+}
+
+void WeighWindows::begin(Value n, bool groupsOfSegments) {
+  // Only weighings whose W fits the transposed copies' budget.
+  llvm::erase_if(weighings, [&](Weighing &w) {
+    Buf weight = kb.view(args.arenas.params, w.weightOffset, w.rows, w.cols);
+    Buf t = kb.transposedAtEntry(weight);
+    w.wT = t.mem;
+    return !t;
+  });
+  int64_t perRow = 0;
+  for (const Weighing &w : weighings)
+    perRow += w.cols + w.rows + (backward && w.needsGradient() ? w.rows : 0);
+  windowRows =
+      perRow ? std::min(kMaxWindowRows, kWindowElements / perRow) / 4 * 4 : 0;
+  if (windowRows < 4) {
+    weighings.clear();
+    return;
+  }
+  Type f64 = kb.getElementType();
+  for (Weighing &w : weighings) {
+    w.x = kb.allocAtEntry(MemRefType::get({windowRows * w.cols}, f64));
+    w.y = kb.allocAtEntry(MemRefType::get({windowRows * w.rows}, f64));
+    w.atoms = kb.allocAtEntry(MemRefType::get({windowRows}, b.getIndexType()));
+    if (backward && w.needsGradient())
+      w.dy = kb.allocAtEntry(MemRefType::get({windowRows * w.rows}, f64));
+  }
+  bounds = kb.allocAtEntry(MemRefType::get({2}, b.getIndexType()));
+  memref::StoreOp::create(b, idx(0), bounds, ValueRange{idx(0)});
+  memref::StoreOp::create(b, idx(0), bounds, ValueRange{idx(1)});
+  rowsEnd = endOfRows(n, groupsOfSegments);
+}
+
+void WeighWindows::fill(Value first, Value count) {
+  for (Weighing &w : weighings) {
+    auto rows = scf::ForOp::create(b, idx(0), count, idx(1));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(rows.getBody()->getTerminator());
+      Value i = rows.getInductionVar();
+      Value row = add(first, i);
+      Value offset = loadIndex(
+          args.table, add(mul(row, idx(args.numAtoms)), idx(w.position)));
+      memref::StoreOp::create(b, offset, w.atoms, ValueRange{i});
+      kb.copy(kb.view(args.arenas.values, offset, w.cols, 1),
+              kb.view(w.x, mul(i, idx(w.cols)), w.cols, 1));
+    }
+    // Y(i, :) = sum_k X(i, k) W^T(k, :)
+    RowProductOperands ops;
+    ops.a = [&](Value i, Value k) {
+      return Value(memref::LoadOp::create(
+          b, w.x, ValueRange{add(mul(i, idx(w.cols)), k)}));
+    };
+    ops.b = w.wT;
+    ops.bAt = [](Value k, Value c) { return SmallVector<Value>{k, c}; };
+    ops.c = w.y;
+    ops.cAt = [&](Value i, Value c) {
+      return SmallVector<Value>{add(mul(i, idx(w.rows)), c)};
+    };
+    emitRowProducts(kb, count, idx(w.cols), w.rows, ops, /*accumulate=*/false);
+    if (w.dy)
+      kb.fill(kb.view(w.dy, 0, windowRows, w.rows), 0.0);
+  }
+}
+
+void WeighWindows::flush(Value count) {
+  for (Weighing &w : weighings) {
+    if (!w.dy)
+      continue;
+    auto dyAt = [&](Value i, Value h) {
+      return Value(memref::LoadOp::create(
+          b, w.dy, ValueRange{add(mul(i, idx(w.rows)), h)}));
+    };
+    auto weightAt = [&](Value h, Value c) {
+      return SmallVector<Value>{
+          add(idx(w.weightOffset), add(mul(h, idx(w.cols)), c))};
+    };
+    auto xAt = [&](Value i, Value c) {
+      return SmallVector<Value>{add(mul(i, idx(w.cols)), c)};
+    };
+    if (w.weightLearns) {
+      // dW(h, :) += sum_i dY(i, h) X(i, :)
+      RowProductOperands ops;
+      ops.a = [&](Value h, Value i) { return dyAt(i, h); };
+      ops.b = w.x;
+      ops.bAt = xAt;
+      ops.c = args.arenas.grads;
+      ops.cAt = weightAt;
+      emitRowProducts(kb, idx(w.rows), count, w.cols, ops, /*accumulate=*/true);
+    }
+    if (!w.atomNeedsGradient)
+      continue;
+    // dX(i, :) = sum_h dY(i, h) W(h, :), into X's rows (no longer needed),
+    // then added to the atoms' gradients row by row.
+    RowProductOperands ops;
+    ops.a = dyAt;
+    ops.b = args.arenas.params;
+    ops.bAt = weightAt;
+    ops.c = w.x;
+    ops.cAt = xAt;
+    emitRowProducts(kb, count, idx(w.rows), w.cols, ops, /*accumulate=*/false);
+    auto rows = scf::ForOp::create(b, idx(0), count, idx(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(rows.getBody()->getTerminator());
+    Value i = rows.getInductionVar();
+    Value offset = memref::LoadOp::create(b, w.atoms, ValueRange{i});
+    kb.accumulate(kb.view(w.x, mul(i, idx(w.cols)), w.cols, 1),
+                  kb.view(args.arenas.dvalues, offset, w.cols, 1));
+  }
+}
+
+void WeighWindows::enter(Value row, MapProgram &map) {
+  Value first = memref::LoadOp::create(b, bounds, ValueRange{idx(0)});
+  Value end = memref::LoadOp::create(b, bounds, ValueRange{idx(1)});
+  Value outside = arith::OrIOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, first),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::uge, row, end));
+  auto move = scf::IfOp::create(b, outside, /*withElseRegion=*/false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(move.thenBlock()->getTerminator());
+    if (backward)
+      flush(arith::SubIOp::create(b, end, first));
+    Value newEnd =
+        arith::MinUIOp::create(b, add(row, idx(windowRows)), rowsEnd);
+    fill(row, arith::SubIOp::create(b, newEnd, row));
+    memref::StoreOp::create(b, row, bounds, ValueRange{idx(0)});
+    memref::StoreOp::create(b, newEnd, bounds, ValueRange{idx(1)});
+  }
+  Value i = arith::SubIOp::create(
+      b, row, memref::LoadOp::create(b, bounds, ValueRange{idx(0)}));
+  for (Weighing &w : weighings) {
+    Value at = mul(i, idx(w.rows));
+    map.usePrecomputedWeigh(w.op, kb.view(w.y, at, w.rows, 1),
+                            w.dy ? kb.view(w.dy, at, w.rows, 1) : Buf());
+  }
+}
+
+void WeighWindows::finish() {
+  if (!backward)
+    return;
+  Value first = memref::LoadOp::create(b, bounds, ValueRange{idx(0)});
+  Value end = memref::LoadOp::create(b, bounds, ValueRange{idx(1)});
+  flush(arith::SubIOp::create(b, end, first));
+}
