@@ -197,6 +197,10 @@ private:
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, x, y); }
   Value sub(Value x, Value y) { return arith::SubIOp::create(b, x, y); }
+  /// Where row i's coefficient of lane m sits in coefBuf: lane-major, so
+  /// that gathering a lane's block of consecutive slots is a vector copy
+  /// (row-major, it was a scatter with a stride of 16).
+  Value coefIndex(Value i, Value m) { return add(mul(m, idx(kRowBlock)), i); }
   Value load32(Value memref, Value i) {
     Value v = memref::LoadOp::create(b, memref, ValueRange{i});
     return arith::IndexCastOp::create(b, b.getIndexType(), v);
@@ -299,7 +303,7 @@ private:
                 outOffsets.slice(first, size));
     });
   }
-  /// out[offBuf[i] + e] += sum_m coefBuf[i][m] * xBase[xOffsets[m] + e]
+  /// out[offBuf[i] + e] += sum_m coef(i, m) * xBase[xOffsets[m] + e]
   /// for a block of n rows: four rows by 16 elements of the output stay in
   /// registers while all the tile's lanes are summed in, so each output
   /// row is read and written once per block (not once per lane group).
@@ -349,7 +353,7 @@ private:
   int64_t width = 4, perChunk = 1;
   VectorType vecType;
   arith::FastMathFlags fastMath;
-  Value offBuf, coefBuf; ///< kRowBlock offsets; kRowBlock x kLanes coefs
+  Value offBuf, coefBuf; ///< kRowBlock offsets; kLanes x kRowBlock coefs
   Value laneOffBuf;      ///< the lanes' vector offsets
   /// Dot: the product of the scalars, atoms without arguments (the same in
   /// every row), read once per tile.
@@ -502,8 +506,7 @@ void TileEmitter::scaleRows(int64_t laneBase, int64_t lanes, Value n,
           for (int64_t v = 0; v < perChunk; ++v)
             ys.push_back(vload(yBase, add(y0, idx(v * width))));
           for (int64_t m = 0; m < lanes; ++m) {
-            Value c =
-                splat(load(coef, add(mul(i, idx(kLanes)), idx(laneBase + m))));
+            Value c = splat(load(coef, coefIndex(i, idx(laneBase + m))));
             for (int64_t v = 0; v < perChunk; ++v)
               next.push_back(fma(c, ys[v], acc[m * perChunk + v]));
           }
@@ -536,8 +539,7 @@ void TileEmitter::spreadRowsTiled(int64_t lanes, Value n, Value xBase,
             for (int64_t v = 0; v < vectors; ++v)
               xs.push_back(vload(xBase, add(x0, idx(v * width))));
             for (int64_t j = 0; j < nr; ++j) {
-              Value c = splat(
-                  load(coefBuf, add(mul(add(i0, idx(j)), idx(kLanes)), m)));
+              Value c = splat(load(coefBuf, coefIndex(add(i0, idx(j)), m)));
               for (int64_t v = 0; v < vectors; ++v)
                 next.push_back(fma(c, xs[v], acc[j * vectors + v]));
             }
@@ -560,7 +562,7 @@ void TileEmitter::gatherBlock(
     Value r = add(r0, i);
     store(atomOffset(rowOf(ls[0], r), shared), offBuf, i);
     for (unsigned m = 0; m < ls.size(); ++m)
-      store(coefOf(m, r), coefBuf, add(mul(i, idx(kLanes)), idx(m)));
+      store(coefOf(m, r), coefBuf, coefIndex(i, idx(m)));
   });
 }
 

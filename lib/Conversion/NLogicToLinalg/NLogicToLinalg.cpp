@@ -296,7 +296,9 @@ struct RuleKernel {
   }
 
   LogicalResult emitForwardInBlocks(Value n, const Buf &wT) {
-    constexpr int64_t kBlock = 4;
+    // 32 segments: RowProducts keeps a stripe of W^T in L1 while all of
+    // the block's rows pass over it.
+    constexpr int64_t kBlock = 32;
     Buf block = kb.alloc(kBlock, aggRows);
     OpBuilder::InsertionGuard guard(b());
     auto [first, end] = enterBlocks(n, kBlock);
@@ -357,10 +359,13 @@ struct RuleKernel {
   /// segments at a time: the rows of both gathered into small tiles (the
   /// tail's missing rows zero), then one rank-8 update, which loads and
   /// stores each element of dW once per eight segments instead of once per
-  /// segment (8: the longest reduction matmulAcc keeps innermost). Each element
-  /// still receives the segments' products one by one, in segment order.
+  /// segment (8: the longest reduction matmulAcc keeps innermost). Each
+  /// element still receives the segments' products one by one, in segment
+  /// order. Fast-math takes 32 segments through RowProducts' kernel.
   void emitHeadWeightGradientInBlocks(Value n) {
-    constexpr int64_t kBlock = 8;
+    // Fast-math: RowProducts' kernel over 32 segments, dW read and written
+    // once per block.
+    const int64_t kBlock = kb.reassociates() ? 32 : 8;
     Buf dyTile = kb.alloc(kBlock, headRows);
     Buf aggTile = kb.alloc(kBlock, aggRows);
     OpBuilder::InsertionGuard guard(b());
@@ -375,7 +380,24 @@ struct RuleKernel {
       kb.copy(aggregateView(seg).t(), kb.row(aggTile, slot));
       return success();
     });
-    kb.matmulAcc(dyTile.t(), aggTile, headWeight(arenas.grads));
+    if (!kb.reassociates()) {
+      kb.matmulAcc(dyTile.t(), aggTile, headWeight(arenas.grads));
+      return;
+    }
+    // dW(h, :) += sum_s dy_s(h) agg_s
+    Buf dW = headWeight(arenas.grads);
+    RowProductOperands ops;
+    ops.a = [&](Value h, Value slot) {
+      return Value(
+          memref::LoadOp::create(b(), dyTile.mem, ValueRange{slot, h}));
+    };
+    ops.b = aggTile.mem;
+    ops.bAt = [](Value slot, Value c) { return SmallVector<Value>{slot, c}; };
+    ops.c = dW.mem;
+    ops.cAt = [](Value h, Value c) { return SmallVector<Value>{h, c}; };
+    emitRowProducts(kb, kb.constantIndex(headRows),
+                    arith::SubIOp::create(b(), end, first), aggRows, ops,
+                    /*accumulate=*/true);
   }
 
   /// Back-propagates dAggregate (already divided by the count for avg)
@@ -764,8 +786,11 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
   LogicalResult ok = success();
   if (k.aggregation != Aggregation::softmax) {
     bool inBlocks = k.headWeightGradientInBlocks();
-    if (inBlocks)
+    if (inBlocks) {
+      if (kb.reassociates())
+        preferWideVectors(fn);
       k.emitHeadWeightGradientInBlocks(n);
+    }
     ok = k.loop(c0, n, [&](Value s) {
       Segment seg = k.loadSegment(s);
       Buf aggregate = k.aggregateView(seg);

@@ -2,18 +2,18 @@
 // RUN: nlogic-opt %s --convert-nlogic-to-linalg --canonicalize --cse | FileCheck %s --check-prefix=EXACT
 
 // Under fast-math a rule whose head weight W (4x8) multiplies vector
-// aggregates (a projection) computes the products four segments at a
-// time: the aggregates go into the rows of a 4x8 block, then the block
-// is multiplied by W's transposed copy (made at the kernel's entry) with
-// RowProducts' kernel: the four heads' accumulators are loaded into
+// aggregates (a projection) computes the products 32 segments at a time:
+// the aggregates go into the rows of a 32x8 block, then the block is
+// multiplied by W's transposed copy (made at the kernel's entry) with
+// RowProducts' kernel: four heads' accumulators are loaded into
 // registers, each k's row of W^T is multiplied into all four, and they
-// are stored back. W is read once per four segments. A last, partial
-// block's segments go one at a time.
+// are stored back; a stripe of W^T stays in L1 for the whole block. The
+// block's last rows (fewer than four) go one at a time.
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
 // CHECK-SAME: attributes {{{.*}}llvm.passthrough = {{\[}}["prefer-vector-width", "512"]
 // CHECK-DAG: %[[WT:.*]] = memref.alloca() : memref<8x4xf64>
-// CHECK-DAG: %[[BLOCK:.*]] = memref.alloca() : memref<4x8xf64>
-// CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %{{.*}} step %c4
+// CHECK-DAG: %[[BLOCK:.*]] = memref.alloca() : memref<32x8xf64>
+// CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %{{.*}} step %c32
 // CHECK: memref.subview %[[BLOCK]]
 // CHECK-COUNT-4: vector.load %arg1
 // CHECK: scf.for {{.*}} iter_args

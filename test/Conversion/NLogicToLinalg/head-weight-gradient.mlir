@@ -1,4 +1,5 @@
 // RUN: nlogic-opt %s --convert-nlogic-to-linalg | FileCheck %s
+// RUN: nlogic-opt %s --convert-nlogic-to-linalg="reassociate=true" --canonicalize --cse | FileCheck %s --check-prefix=FAST
 
 // A rule whose head weight W (4x8) multiplies the aggregate of each head
 // atom: its gradient dW += dy agg^T is a rank-1 update of all of W per
@@ -41,3 +42,17 @@ nlogic.template @t {
 // CHECK: scf.for
 // CHECK-NOT: %arg6
 // CHECK: return
+
+// Fast-math gathers 32 segments and adds them with RowProducts' kernel:
+// four rows of dW by its 8 columns in registers over the block's
+// segments, dW (%arg6) loaded and stored once per block.
+// FAST-LABEL: func.func @nlogic_rule0_backward(
+// FAST-SAME: ["prefer-vector-width", "512"]
+// FAST-DAG: %[[DY_TILE:.*]] = memref.alloca() : memref<32x4xf64>
+// FAST-DAG: %[[AGG_TILE:.*]] = memref.alloca() : memref<32x8xf64>
+// FAST: scf.for %[[FIRST:.*]] = %{{.*}} to %arg11 step %c32 {
+// FAST-COUNT-4: vector.load %{{.*}} : memref<4x8xf64, strided<[8, 1]>>, vector<8xf64>
+// FAST: scf.for {{.*}} iter_args
+// FAST: vector.load %[[AGG_TILE]]
+// FAST-COUNT-4: vector.fma {{.*}} : vector<8xf64>
+// FAST-COUNT-4: vector.store {{.*}} : memref<4x8xf64, strided<[8, 1]>>, vector<8xf64>
