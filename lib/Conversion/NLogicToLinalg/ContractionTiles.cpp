@@ -523,7 +523,8 @@ void TileEmitter::spreadRowsTiled(int64_t lanes, Value n, Value xBase,
                                   ArrayRef<Value> xOffsets, Value out) {
   for (auto [m, x] : llvm::enumerate(xOffsets))
     store(x, laneOffBuf, idx(m));
-  int64_t vectors = (form.length / width) % 2 == 0 ? 2 : 1;
+  // Four rows by perChunk vectors: 16 accumulators for 4 loads of x.
+  int64_t vectors = perChunk;
   auto block = [&](int64_t nr, Value i0) {
     loop(idx(0), idx(form.length), width * vectors, [&](Value e) {
       SmallVector<Value> outs, inits;
@@ -752,14 +753,18 @@ void TileEmitter::softmaxForward(const Lane &lane) {
     Value norm = fmul(vload(args.aggs, add(at, r)), inverses);
     vstore(norm, args.aggs, add(at, r));
     Value head = add(lane.head, r);
-    vstore(arith::AddFOp::create(b, vload(args.acc, head), norm, fastMath),
+    vstore(args.storeHeads ? norm
+                           : arith::AddFOp::create(b, vload(args.acc, head),
+                                                   norm, fastMath),
            args.acc, head);
   });
   loop(vectors, n, 1, [&](Value r) {
     Value norm = fmul(load(args.aggs, add(at, r)), inverse);
     store(norm, args.aggs, add(at, r));
     Value head = add(lane.head, r);
-    store(arith::AddFOp::create(b, load(args.acc, head), norm, fastMath),
+    store(args.storeHeads
+              ? norm
+              : arith::AddFOp::create(b, load(args.acc, head), norm, fastMath),
           args.acc, head);
   });
 }

@@ -63,6 +63,9 @@ analyzeContraction(RuleOp rule, bool reassociate, bool recursive,
 struct TileArgs {
   Value values, acc, aggs, dvalues, dacc, segments, index, groups, tiles;
   unsigned numAtoms = 0;
+  /// The head atoms receive their one contribution by a store (`acc` is
+  /// then the value arena: a pass-through head relation).
+  bool storeHeads = false;
 };
 
 /// Forward: sets the aggregate slot of every segment of every tile's lanes

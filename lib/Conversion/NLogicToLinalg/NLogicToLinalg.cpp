@@ -76,6 +76,10 @@ struct RuleKernel {
   ContractionForm tiling = {};
   /// Body weighings computed for windows of rows (WeighWindows.h), or null.
   WeighWindows *windows = nullptr;
+  /// The head relation passes its one rule's contributions through
+  /// unchanged (isPassThrough): `acc` and `dacc` are the value arena and
+  /// its gradient, and each head atom's contribution is stored, not added.
+  bool storesHead = false;
   // The kernel's arguments (set by makeRuleKernel).
   Arenas arenas = {};
   Value acc = {}, aggs = {}, dacc = {}, segments = {}, table = {}, groups = {},
@@ -214,6 +218,10 @@ struct RuleKernel {
   void emitContribution(const Segment &seg, const Buf &aggregate) {
     Buf contribution = contributionOf(aggregate);
     Buf head = kb.view(acc, seg.head, headRows, headCols);
+    if (storesHead) {
+      kb.copy(contribution, head);
+      return;
+    }
     if (!productHead) {
       kb.accumulate(contribution, head);
       return;
@@ -263,8 +271,8 @@ struct RuleKernel {
   }
 
   TileArgs tileArgs() {
-    return {arenas.values, acc,   aggs,   arenas.dvalues, dacc,
-            segments,      table, groups, tiles,          numAtoms};
+    return {arenas.values, acc,    aggs,  arenas.dvalues, dacc,      segments,
+            table,         groups, tiles, numAtoms,       storesHead};
   }
 
   /// Whether the head weight's products are better made four segments at
@@ -301,7 +309,8 @@ struct RuleKernel {
     constexpr int64_t kBlock = 32;
     Buf block = kb.alloc(kBlock, aggRows);
     OpBuilder::InsertionGuard guard(b());
-    auto [first, end] = enterBlocks(n, kBlock);
+    auto [blockFirst, blockEnd] = enterBlocks(n, kBlock);
+    Value first = blockFirst, end = blockEnd; // lambdas capture these
     if (failed(loop(first, end, [&](Value s) {
           Segment seg = loadSegment(s);
           Buf aggregate = kb.alloc(aggRows, aggCols);
@@ -328,7 +337,7 @@ struct RuleKernel {
     };
     emitRowProducts(kb, arith::SubIOp::create(b(), end, first),
                     kb.constantIndex(aggRows), headRows, ops,
-                    /*accumulate=*/true);
+                    /*accumulate=*/!storesHead);
     return success();
   }
 
@@ -369,7 +378,8 @@ struct RuleKernel {
     Buf dyTile = kb.alloc(kBlock, headRows);
     Buf aggTile = kb.alloc(kBlock, aggRows);
     OpBuilder::InsertionGuard guard(b());
-    auto [first, end] = enterBlocks(n, kBlock);
+    auto [blockFirst, blockEnd] = enterBlocks(n, kBlock);
+    Value first = blockFirst, end = blockEnd; // lambdas capture these
     kb.fill(dyTile, 0.0);
     kb.fill(aggTile, 0.0);
     (void)loop(first, end, [&](Value s) {
@@ -481,6 +491,15 @@ private:
   /// module's `<prefix>.rule_tiling`.
   ContractionForm tilingOf(RuleOp rule);
   LogicalResult emitRuleBackward(RuleOp rule, int index);
+  /// Whether `rel`'s value is exactly its one rule's contribution: no
+  /// transformation, offset or product combination, no template facts,
+  /// not recursive. Each of its derived atoms then receives one
+  /// contribution (one segment of the one rule), so the rule kernel can
+  /// store it as the value instead of adding it to an accumulator that a
+  /// relation kernel copies over, and read the value's gradient as the
+  /// contribution's: two passes over the relation's atoms per step fewer
+  /// (attention's N^2 weights among them).
+  bool isPassThrough(RelationOp rel);
   /// Under fast-math, computes the rule's body weighings in windows of rows
   /// when it has any (k.windows then points into `windows`).
   void openWindows(RuleKernel &k, Value n, bool backward,
@@ -497,6 +516,10 @@ private:
   ParameterLayout layout;
   llvm::DenseSet<StringAttr> relationsWithGradient;
   llvm::DenseSet<StringAttr> recursiveRelations;
+  /// Relations whose values are their one rule's contributions as they are
+  /// (isPassThrough): the rule kernels write the values themselves and the
+  /// relation kernels have nothing left to do.
+  llvm::DenseSet<StringAttr> passThrough;
   Type f64, arena, indexArena;
 };
 
@@ -630,6 +653,11 @@ RuleKernel TemplateLowering::makeRuleKernel(RuleOp rule, KernelBuilder &kb,
     k.arenas.grads = arg(6);
     tables = 7;
   }
+  if (passThrough.contains(head.getSymNameAttr())) {
+    k.storesHead = true;
+    k.acc = k.arenas.values;
+    k.dacc = k.arenas.dvalues;
+  }
   k.segments = arg(tables);
   k.table = arg(tables + 1);
   k.groups = arg(tables + 2);
@@ -652,6 +680,22 @@ ContractionForm TemplateLowering::tilingOf(RuleOp rule) {
       rule, reassociate,
       recursiveRelations.contains(rule.getHeadAttr().getAttr()),
       relationsWithGradient);
+}
+
+bool TemplateLowering::isPassThrough(RelationOp rel) {
+  StringAttr name = rel.getSymNameAttr();
+  if (rel.getTransformation().value_or(Transformation::identity) !=
+          Transformation::identity ||
+      rel.getOffsetAttr() || rel.multipliesContributions() ||
+      recursiveRelations.contains(name))
+    return false;
+  if (llvm::any_of(templ.getBody().getOps<FactOp>(), [&](FactOp fact) {
+        return fact.getRelationAttr().getAttr() == name;
+      }))
+    return false;
+  return llvm::count_if(templ.getRules(), [&](RuleOp rule) {
+           return rule.getHeadAttr().getAttr() == name;
+         }) == 1;
 }
 
 void TemplateLowering::openWindows(RuleKernel &k, Value n, bool backward,
@@ -883,6 +927,11 @@ void TemplateLowering::emitRelationForward(RelationOp rel, int index) {
   Value values = entry->getArgument(0), acc = entry->getArgument(1),
         params = entry->getArgument(2), atoms = entry->getArgument(3),
         n = entry->getArgument(4);
+  // A pass-through relation's rule kernel has written the values.
+  if (passThrough.contains(rel.getSymNameAttr())) {
+    (void)finishKernel(b, entry, success());
+    return;
+  }
   KernelBuilder kb(b, entry, f64);
   kb.setReassociation(reassociate);
   auto [rows, cols] = shapeOf(rel.getValueType());
@@ -927,6 +976,11 @@ void TemplateLowering::emitRelationBackward(RelationOp rel, int index) {
         params = entry->getArgument(2), dvalues = entry->getArgument(3),
         dacc = entry->getArgument(4), grads = entry->getArgument(5),
         atoms = entry->getArgument(6), n = entry->getArgument(7);
+  // ...and its rule kernel reads the values' gradients as they are.
+  if (passThrough.contains(rel.getSymNameAttr())) {
+    (void)finishKernel(b, entry, success());
+    return;
+  }
   KernelBuilder kb(b, entry, f64);
   kb.setReassociation(reassociate);
   auto [rows, cols] = shapeOf(rel.getValueType());
@@ -1092,6 +1146,9 @@ LogicalResult TemplateLowering::run() {
 
   Stratification strata = computeStratification(templ);
   recursiveRelations.insert(strata.recursive.begin(), strata.recursive.end());
+  for (RelationOp rel : templ.getRelations())
+    if (isPassThrough(rel))
+      passThrough.insert(rel.getSymNameAttr());
   SmallVector<RuleOp> rules = rulesInEvaluationOrder(templ, strata);
   LogicalResult ok = success();
   for (RuleOp rule : rules)

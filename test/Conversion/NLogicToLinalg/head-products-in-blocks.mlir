@@ -8,7 +8,9 @@
 // RowProducts' kernel: four heads' accumulators are loaded into
 // registers, each k's row of W^T is multiplied into all four, and they
 // are stored back; a stripe of W^T stays in L1 for the whole block. The
-// block's last rows (fewer than four) go one at a time.
+// block's last rows (fewer than four) go one at a time. (The sigmoid
+// keeps `h` from passing its contributions through: see pass-through.mlir
+// for the stores that replace these additions when it does.)
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
 // CHECK-SAME: attributes {{{.*}}llvm.passthrough = {{\[}}["prefer-vector-width", "512"]
 // CHECK-DAG: %[[WT:.*]] = memref.alloca() : memref<8x4xf64>
@@ -33,7 +35,7 @@
 
 nlogic.template @t {
   nlogic.relation @x arity 1 : tensor<8xf64>
-  nlogic.relation @h arity 1 : tensor<4xf64> transform identity combine sum
+  nlogic.relation @h arity 1 : tensor<4xf64> transform sigmoid combine sum
   nlogic.weight @w : tensor<4x8xf64>
   nlogic.rule @h vars(%I) aggregate sum weight @w {
     %0 = nlogic.atom @x(%I) : tensor<8xf64>
