@@ -186,6 +186,8 @@ public:
     coefBuf =
         kb.allocAtEntry(MemRefType::get({kRowBlock * kLanes}, b.getF64Type()));
     laneOffBuf = kb.allocAtEntry(MemRefType::get({kLanes}, b.getIndexType()));
+    scores = args.storeHeads ? args.values : args.aggs;
+    scoreGradients = args.storeHeads ? args.dvalues : args.aggs;
   }
 
   void forward();
@@ -355,6 +357,12 @@ private:
   arith::FastMathFlags fastMath;
   Value offBuf, coefBuf; ///< kRowBlock offsets; kLanes x kRowBlock coefs
   Value laneOffBuf;      ///< the lanes' vector offsets
+  /// Dot: where a lane's scores (then its softmax) and their gradients
+  /// sit, from the lane's `slot` on: the aggregate slots, or for a
+  /// pass-through head (args.storeHeads) the head atoms' values and their
+  /// gradients themselves (`slot` is then the first head atom), which
+  /// saves a copy of every score and of its gradient.
+  Value scores, scoreGradients;
   /// Dot: the product of the scalars, atoms without arguments (the same in
   /// every row), read once per tile.
   Value tileScalars;
@@ -414,7 +422,8 @@ Lane TileEmitter::laneAt(Value m, Value record, Value shared) {
   Value first = mul(lane.firstSegment, idx(4));
   lane.firstRow = load32(args.segments, first);
   lane.head = load32(args.segments, add(first, idx(2)));
-  lane.slot = load32(args.segments, add(first, idx(3)));
+  lane.slot =
+      args.storeHeads ? lane.head : load32(args.segments, add(first, idx(3)));
   // The lane's vector: the body atom that is not the shared one.
   Value other = sub(idx(form.vectorA + form.vectorB), shared);
   lane.offset = atomOffset(lane.firstRow, other);
@@ -631,7 +640,7 @@ void TileEmitter::scoreRows(ArrayRef<Lane> ls, Value shared, Value lo,
           Value v = d[m];
           if (!form.scalars.empty())
             v = fmul(v, vector::BroadcastOp::create(b, four, tileScalars));
-          vector::StoreOp::create(b, v, args.aggs,
+          vector::StoreOp::create(b, v, scores,
                                   ValueRange{add(ls[first + m].slot, r0)});
         }
       });
@@ -646,7 +655,7 @@ void TileEmitter::scoreRows(ArrayRef<Lane> ls, Value shared, Value lo,
           Value v = d[m * nr + j];
           if (!form.scalars.empty())
             v = fmul(v, tileScalars);
-          store(v, args.aggs, add(ls[first + m].slot, r));
+          store(v, scores, add(ls[first + m].slot, r));
         }
     });
   };
@@ -721,50 +730,52 @@ void TileEmitter::softmaxForward(const Lane &lane) {
   Value at = lane.slot, n = lane.rows;
   Value vectors = mul(arith::DivUIOp::create(b, n, idx(width)), idx(width));
   double lowest = -std::numeric_limits<double>::infinity();
-  Value vmax = loop(idx(0), vectors, width, {splat(kb.constant(lowest))},
-                    [&](Value r, ValueRange m) {
-                      return SmallVector<Value>{
-                          maxOp(vload(args.aggs, add(at, r)), m[0])};
-                    })[0];
-  Value max = loop(
-      vectors, n, 1, {reduce(vector::CombiningKind::MAXIMUMF, vmax)},
-      [&](Value r, ValueRange m) {
-        return SmallVector<Value>{maxOp(load(args.aggs, add(at, r)), m[0])};
-      })[0];
+  Value vmax =
+      loop(idx(0), vectors, width, {splat(kb.constant(lowest))},
+           [&](Value r, ValueRange m) {
+             return SmallVector<Value>{maxOp(vload(scores, add(at, r)), m[0])};
+           })[0];
+  Value max =
+      loop(vectors, n, 1, {reduce(vector::CombiningKind::MAXIMUMF, vmax)},
+           [&](Value r, ValueRange m) {
+             return SmallVector<Value>{maxOp(load(scores, add(at, r)), m[0])};
+           })[0];
   Value maxes = splat(max);
   Value vsum =
       loop(idx(0), vectors, width, {zeroVector()}, [&](Value r, ValueRange z) {
-        Value e = exp(arith::SubFOp::create(b, vload(args.aggs, add(at, r)),
-                                            maxes, fastMath));
-        vstore(e, args.aggs, add(at, r));
+        Value e = exp(arith::SubFOp::create(b, vload(scores, add(at, r)), maxes,
+                                            fastMath));
+        vstore(e, scores, add(at, r));
         return SmallVector<Value>{arith::AddFOp::create(b, z[0], e, fastMath)};
       })[0];
   Value sum = loop(
       vectors, n, 1, {reduce(vector::CombiningKind::ADD, vsum)},
       [&](Value r, ValueRange z) {
-        Value e = exp(arith::SubFOp::create(b, load(args.aggs, add(at, r)), max,
-                                            fastMath));
-        store(e, args.aggs, add(at, r));
+        Value e = exp(
+            arith::SubFOp::create(b, load(scores, add(at, r)), max, fastMath));
+        store(e, scores, add(at, r));
         return SmallVector<Value>{arith::AddFOp::create(b, z[0], e, fastMath)};
       })[0];
   Value inverse = arith::DivFOp::create(b, kb.constant(1.0), sum);
   Value inverses = splat(inverse);
+  // The normalised values into the slots and, when those are not the
+  // heads themselves, into the heads.
   loop(idx(0), vectors, width, [&](Value r) {
-    Value norm = fmul(vload(args.aggs, add(at, r)), inverses);
-    vstore(norm, args.aggs, add(at, r));
+    Value norm = fmul(vload(scores, add(at, r)), inverses);
+    vstore(norm, scores, add(at, r));
+    if (args.storeHeads)
+      return;
     Value head = add(lane.head, r);
-    vstore(args.storeHeads ? norm
-                           : arith::AddFOp::create(b, vload(args.acc, head),
-                                                   norm, fastMath),
+    vstore(arith::AddFOp::create(b, vload(args.acc, head), norm, fastMath),
            args.acc, head);
   });
   loop(vectors, n, 1, [&](Value r) {
-    Value norm = fmul(load(args.aggs, add(at, r)), inverse);
-    store(norm, args.aggs, add(at, r));
+    Value norm = fmul(load(scores, add(at, r)), inverse);
+    store(norm, scores, add(at, r));
+    if (args.storeHeads)
+      return;
     Value head = add(lane.head, r);
-    store(args.storeHeads
-              ? norm
-              : arith::AddFOp::create(b, load(args.acc, head), norm, fastMath),
+    store(arith::AddFOp::create(b, load(args.acc, head), norm, fastMath),
           args.acc, head);
   });
 }
@@ -773,15 +784,15 @@ void TileEmitter::softmaxBackward(const Lane &lane) {
   // d raw = norm * (d norm - sum norm * d norm), left in the slots.
   Value dot = loop(
       idx(0), lane.rows, 1, {kb.constant(0.0)}, [&](Value r, ValueRange s) {
-        Value p = fmul(load(args.aggs, add(lane.slot, r)),
+        Value p = fmul(load(scores, add(lane.slot, r)),
                        load(args.dacc, add(lane.head, r)));
         return SmallVector<Value>{arith::AddFOp::create(b, s[0], p, fastMath)};
       })[0];
   loop(idx(0), lane.rows, 1, [&](Value r) {
-    Value norm = load(args.aggs, add(lane.slot, r));
+    Value norm = load(scores, add(lane.slot, r));
     Value d = arith::SubFOp::create(b, load(args.dacc, add(lane.head, r)), dot,
                                     fastMath);
-    store(fmul(norm, d), args.aggs, add(lane.slot, r));
+    store(fmul(norm, d), scoreGradients, add(lane.slot, r));
   });
 }
 
@@ -819,7 +830,7 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
   forEachBlock(lo, hi, [&](Value r0, Value n) {
     // d score * scalars: the coefficient of both vectors' gradients.
     gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
-      Value d = load(args.aggs, add(ls[m].slot, r));
+      Value d = load(scoreGradients, add(ls[m].slot, r));
       if (form.scalars.empty())
         return d;
       return fmul(d, tileScalars);
