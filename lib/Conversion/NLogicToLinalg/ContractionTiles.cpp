@@ -293,16 +293,20 @@ private:
   /// The same for four rows, as one vector<4xf64> of sums per x.
   SmallVector<Value> dotsOfFourRows(Value xBase, ArrayRef<Value> xOffsets,
                                     Value yBase, ArrayRef<Value> yOffsets);
-  /// out[outOffsets[m] + e] += sum_{i < n} coef[i][m] * yBase[yOff[i] + e].
-  void scaleRows(int64_t laneBase, int64_t lanes, Value n, Value coef,
+  /// out[outOffsets[m] + e + c] += sum_{i < n} coef(i, m) * yBase[yOff[i] +
+  /// e + c] for the chunk of elements c < width * perChunk at e.
+  void scaleRows(int64_t laneBase, int64_t lanes, Value n, Value e, Value coef,
                  Value yBase, Value yOff, Value out,
                  ArrayRef<Value> outOffsets);
-  /// scaleRows for every group of a tile's lanes.
+  /// scaleRows for every group of a tile's lanes, chunk by chunk: the
+  /// groups pass over one chunk of the block's rows while it is in L1.
   void scaleRowsByGroups(int64_t lanes, Value n, Value yBase, Value out,
                          ArrayRef<Value> outOffsets) {
-    forEachGroup(lanes, [&](int64_t first, int64_t size) {
-      scaleRows(first, size, n, coefBuf, yBase, offBuf, out,
-                outOffsets.slice(first, size));
+    loop(idx(0), idx(form.length), width * perChunk, [&](Value e) {
+      forEachGroup(lanes, [&](int64_t first, int64_t size) {
+        scaleRows(first, size, n, e, coefBuf, yBase, offBuf, out,
+                  outOffsets.slice(first, size));
+      });
     });
   }
   /// out[offBuf[i] + e] += sum_m coef(i, m) * xBase[xOffsets[m] + e]
@@ -499,33 +503,30 @@ SmallVector<Value> TileEmitter::dotsOfFourRows(Value xBase,
   return out;
 }
 
-void TileEmitter::scaleRows(int64_t laneBase, int64_t lanes, Value n,
+void TileEmitter::scaleRows(int64_t laneBase, int64_t lanes, Value n, Value e,
                             Value coef, Value yBase, Value yOff, Value out,
                             ArrayRef<Value> outOffsets) {
-  int64_t chunk = width * perChunk;
-  loop(idx(0), idx(form.length), chunk, [&](Value e) {
-    SmallVector<Value> inits;
-    for (int64_t m = 0; m < lanes; ++m)
-      for (int64_t v = 0; v < perChunk; ++v)
-        inits.push_back(vload(out, add(outOffsets[m], add(e, idx(v * width)))));
-    SmallVector<Value> sums =
-        loop(idx(0), n, 1, inits, [&](Value i, ValueRange acc) {
-          Value y0 = add(load(yOff, i), e);
-          SmallVector<Value> ys, next;
+  SmallVector<Value> inits;
+  for (int64_t m = 0; m < lanes; ++m)
+    for (int64_t v = 0; v < perChunk; ++v)
+      inits.push_back(vload(out, add(outOffsets[m], add(e, idx(v * width)))));
+  SmallVector<Value> sums =
+      loop(idx(0), n, 1, inits, [&](Value i, ValueRange acc) {
+        Value y0 = add(load(yOff, i), e);
+        SmallVector<Value> ys, next;
+        for (int64_t v = 0; v < perChunk; ++v)
+          ys.push_back(vload(yBase, add(y0, idx(v * width))));
+        for (int64_t m = 0; m < lanes; ++m) {
+          Value c = splat(load(coef, coefIndex(i, idx(laneBase + m))));
           for (int64_t v = 0; v < perChunk; ++v)
-            ys.push_back(vload(yBase, add(y0, idx(v * width))));
-          for (int64_t m = 0; m < lanes; ++m) {
-            Value c = splat(load(coef, coefIndex(i, idx(laneBase + m))));
-            for (int64_t v = 0; v < perChunk; ++v)
-              next.push_back(fma(c, ys[v], acc[m * perChunk + v]));
-          }
-          return next;
-        });
-    for (int64_t m = 0; m < lanes; ++m)
-      for (int64_t v = 0; v < perChunk; ++v)
-        vstore(sums[m * perChunk + v], out,
-               add(outOffsets[m], add(e, idx(v * width))));
-  });
+            next.push_back(fma(c, ys[v], acc[m * perChunk + v]));
+        }
+        return next;
+      });
+  for (int64_t m = 0; m < lanes; ++m)
+    for (int64_t v = 0; v < perChunk; ++v)
+      vstore(sums[m * perChunk + v], out,
+             add(outOffsets[m], add(e, idx(v * width))));
 }
 
 void TileEmitter::spreadRowsTiled(int64_t lanes, Value n, Value xBase,
