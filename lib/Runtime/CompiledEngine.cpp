@@ -344,7 +344,6 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       offs.assign(graph->atoms.size(), -1);
       graphs.push_back(graph);
     }
-    size_t firstOfNet = placed.size();
     for (int a : net->order) {
       if (offs[a] >= 0)
         continue;
@@ -357,30 +356,24 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       next += relationSize(r);
       placed.push_back({graph, a});
     }
-    // A softmax head is normalised over its whole group: members no query
-    // reaches get slots too (their inputs are in the order already). Each
-    // group once: attention's N groups have N members each.
-    std::vector<char> groupSeen(graph->groups.size(), 0);
-    for (size_t i = firstOfNet, end = placed.size(); i < end; ++i) {
-      int a = placed[i].second;
-      int lastRule = -1;
-      for (int gr : graph->atoms[a].groundRules) {
-        int k = graph->rules[gr].rule;
-        if (k == lastRule) // ground rules are grouped by rule
+  }
+  // A softmax head is normalised over its whole group: members no query
+  // reaches get slots too (their inputs are in the order already). One
+  // pass over each graph's groups, which walks members in order instead of
+  // looking up every placed atom's group.
+  for (const GroundGraph *graph : graphs) {
+    std::vector<int64_t> &offs = offsets[graph];
+    for (const SoftmaxGroup &group : graph->groups) {
+      auto isPlaced = [&](int m) { return offs[m] >= 0; };
+      if (llvm::none_of(group.members, isPlaced) ||
+          llvm::all_of(group.members, isPlaced))
+        continue;
+      for (int m : group.members) {
+        if (offs[m] >= 0)
           continue;
-        lastRule = k;
-        auto group = graph->groupOf.find({a, k});
-        if (model.rules[k].aggregation != Aggregation::softmax ||
-            group == graph->groupOf.end() || groupSeen[group->second])
-          continue;
-        groupSeen[group->second] = 1;
-        for (int m : graph->groups[group->second].members) {
-          if (offs[m] >= 0)
-            continue;
-          offs[m] = next;
-          next += relationSize(graph->atoms[m].relation);
-          placed.push_back({graph, m});
-        }
+        offs[m] = next;
+        next += relationSize(graph->atoms[m].relation);
+        placed.push_back({graph, m});
       }
     }
   }
@@ -397,26 +390,44 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   batch.rules.resize(model.rules.size());
   batch.used.assign(model.weights.size(), false);
 
+  // The rule of each ground rule, densely: the loops below ask it of every
+  // placed atom's ground rules, and GroundRule records are 40 bytes apart
+  // (a cache miss each on attention's million ground rules).
+  std::map<const GroundGraph *, std::vector<int32_t>> ruleOfGroundRule;
+  for (const GroundGraph *g : graphs) {
+    std::vector<int32_t> &ruleOf = ruleOfGroundRule[g];
+    ruleOf.reserve(g->rules.size());
+    for (const GroundRule &gr : g->rules)
+      ruleOf.push_back(gr.rule);
+  }
+
   // Recursion levels of the atoms of recursive relations, in placement
   // order (which puts dependencies first).
   std::map<const GroundGraph *, std::vector<int>> levels;
   for (const GroundGraph *g : graphs)
     levels[g].assign(g->atoms.size(), 0);
-  for (const auto &[g, a] : placed) {
-    const GroundGraph *graph = g;
+  // (Only templates with recursive rules have any: the pass is skipped
+  // otherwise.)
+  bool anyRecursive = llvm::any_of(
+      model.rules, [](const RuleModel &rule) { return rule.recursive; });
+  for (const auto &[graph, a] : placed) {
+    if (!anyRecursive)
+      break;
     const GroundAtom &atom = graph->atoms[a];
+    const std::vector<int32_t> &ruleOf = ruleOfGroundRule[graph];
     int comp = model.relations[atom.relation].component;
     bool recursive = llvm::any_of(atom.groundRules, [&](int gr) {
-      return model.rules[graph->rules[gr].rule].recursive;
+      return model.rules[ruleOf[gr]].recursive;
     });
     if (atom.groundRules.empty() || !recursive)
       continue;
+    std::vector<int> &levelOf = levels[graph];
     int level = 1;
     for (int gr : atom.groundRules)
       for (int b : graph->rules[gr].body)
         if (model.relations[graph->atoms[b].relation].component == comp)
-          level = std::max(level, levels[graph][b] + 1);
-    levels[graph][a] = level;
+          level = std::max(level, levelOf[b] + 1);
+    levelOf[a] = level;
   }
 
   int64_t aggNext = 0;
@@ -425,21 +436,23 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   // an atom's ground rules are grouped by rule).
   auto addSegment = [&](const GroundGraph *graph, int a, int k) {
     const GroundAtom &atom = graph->atoms[a];
+    const std::vector<int64_t> &offs = offsets[graph];
+    const std::vector<int32_t> &ruleOf = ruleOfGroundRule[graph];
     RuleTable &table = batch.rules[k];
     int32_t begin = table.numRows, rows = 0;
     for (int gr : atom.groundRules) {
-      if (graph->rules[gr].rule != k)
+      if (ruleOf[gr] != k)
         continue;
       ++rows;
       // Atoms outside the reached order only join (hidden literals): the
       // kernels never read their values.
       for (int b : graph->rules[gr].body)
-        table.index.push_back(int32_t(std::max<int64_t>(0, offsets[graph][b])));
+        table.index.push_back(int32_t(std::max<int64_t>(0, offs[b])));
     }
     table.numRows += rows;
     table.segments.insert(
         table.segments.end(),
-        {begin, begin + rows, int32_t(offsets[graph][a]), int32_t(aggNext)});
+        {begin, begin + rows, int32_t(offs[a]), int32_t(aggNext)});
     segmentLevels[k].push_back(levels[graph][a]);
     aggNext += aggregateSizes[k];
     ++table.numSegments;
@@ -470,8 +483,9 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     if (model.relations[r].offsetWeight >= 0)
       batch.used[model.relations[r].offsetWeight] = true;
     int last = -1;
+    const std::vector<int32_t> &ruleOf = ruleOfGroundRule[graph];
     for (int gr : atom.groundRules) {
-      int k = graph->rules[gr].rule;
+      int k = ruleOf[gr];
       if (k == last || model.rules[k].aggregation == Aggregation::softmax)
         continue;
       last = k;
@@ -488,7 +502,8 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       for (const SoftmaxGroup &group : graph->groups) {
         if (group.rule != int(k))
           continue;
-        auto isPlaced = [&](int m) { return offsets[graph][m] >= 0; };
+        const std::vector<int64_t> &offs = offsets[graph];
+        auto isPlaced = [&](int m) { return offs[m] >= 0; };
         if (llvm::none_of(group.members, isPlaced))
           continue;
         if (!llvm::all_of(group.members, isPlaced)) {

@@ -521,8 +521,8 @@ struct Grounder::Impl {
     const RuleModel &rule = model.rules[ruleIndex];
     const BodyAtom &atom = rule.atoms[s.index];
     Table &table = tables[atom.relation];
-    auto [lo, hi] = ranges[s.index];
-    hi = std::min(hi, table.size());
+    int lo = ranges[s.index].first;
+    int hi = std::min(ranges[s.index].second, table.size());
     if (lo >= hi)
       return;
     int arity = table.arity;
@@ -803,27 +803,37 @@ struct Grounder::Impl {
           }
       }
     };
+    // One flat stack of pending inputs for the whole search: a frame is an
+    // atom and where its inputs start; a child's inputs sit above its
+    // parent's and are used up first. (A vector per frame cost a heap
+    // allocation per atom: attention reaches a million.)
+    struct Frame {
+      int atom;
+      size_t inputs;
+    };
+    std::vector<Frame> frames;
+    std::vector<int> pending;
+    auto push = [&](int a) {
+      state[a] = Active;
+      size_t start = pending.size();
+      inputsOf(a, pending);
+      std::reverse(pending.begin() + start, pending.end());
+      frames.push_back({a, start});
+    };
     for (int root : sampleNet.queryAtoms) {
       if (root < 0 || state[root] == Done)
         continue;
-      std::vector<std::pair<int, std::vector<int>>> stack;
-      auto push = [&](int a) {
-        state[a] = Active;
-        std::vector<int> inputs;
-        inputsOf(a, inputs);
-        std::reverse(inputs.begin(), inputs.end());
-        stack.push_back({a, std::move(inputs)});
-      };
       push(root);
-      while (!stack.empty()) {
-        auto &[a, pending] = stack.back();
-        if (pending.empty()) {
+      while (!frames.empty()) {
+        Frame &frame = frames.back();
+        if (pending.size() == frame.inputs) {
+          int a = frame.atom;
           state[a] = Done;
           if (auto it = groupsExpandedBy.find(a); it != groupsExpandedBy.end())
             for (int g : it->second)
               groupInputsDone[g] = true;
           sampleNet.order.push_back(a);
-          stack.pop_back();
+          frames.pop_back();
           continue;
         }
         int next = pending.back();
@@ -840,7 +850,9 @@ struct Grounder::Impl {
       }
     }
 
-    llvm::DenseSet<std::pair<int, int>> aggregations;
+    // Aggregation neurons: the distinct (atom, rule) pairs; an atom's
+    // ground rules are grouped by rule.
+    size_t aggregations = 0;
     for (int a : sampleNet.order) {
       const GroundAtom &atom = n.atoms[a];
       if (atom.groundRules.empty() || atom.isFact)
@@ -848,10 +860,14 @@ struct Grounder::Impl {
       if (!atom.groundRules.empty())
         ++sampleNet.stats.derivedAtoms;
       sampleNet.stats.ruleNeurons += atom.groundRules.size();
+      int lastRule = -1;
       for (int g : atom.groundRules)
-        aggregations.insert({a, n.rules[g].rule});
+        if (int r = n.rules[g].rule; r != lastRule) {
+          ++aggregations;
+          lastRule = r;
+        }
     }
-    sampleNet.stats.aggregationNeurons = aggregations.size();
+    sampleNet.stats.aggregationNeurons = aggregations;
     sampleNet.stats.groundRules = n.rules.size();
     return success();
   }
