@@ -358,24 +358,28 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     }
   }
   // A softmax head is normalised over its whole group: members no query
-  // reaches get slots too (their inputs are in the order already). One
-  // pass over each graph's groups, which walks members in order instead of
-  // looking up every placed atom's group.
+  // reaches get slots too (their inputs are in the order already: the
+  // grounder's order lists a whole group's inputs). Only groups the
+  // queries reach are completed: a group that a completion makes partial
+  // stays partial (an error below), as its other members' inputs are not
+  // in the order. Groups are walked member by member, not looked up per
+  // placed atom.
   for (const GroundGraph *graph : graphs) {
     std::vector<int64_t> &offs = offsets[graph];
-    for (const SoftmaxGroup &group : graph->groups) {
-      auto isPlaced = [&](int m) { return offs[m] >= 0; };
-      if (llvm::none_of(group.members, isPlaced) ||
-          llvm::all_of(group.members, isPlaced))
-        continue;
-      for (int m : group.members) {
+    auto isPlaced = [&](int m) { return offs[m] >= 0; };
+    std::vector<const SoftmaxGroup *> reached;
+    for (const SoftmaxGroup &group : graph->groups)
+      if (llvm::any_of(group.members, isPlaced) &&
+          !llvm::all_of(group.members, isPlaced))
+        reached.push_back(&group);
+    for (const SoftmaxGroup *group : reached)
+      for (int m : group->members) {
         if (offs[m] >= 0)
           continue;
         offs[m] = next;
         next += relationSize(graph->atoms[m].relation);
         placed.push_back({graph, m});
       }
-    }
   }
   if (next > INT32_MAX) {
     error = "the batch is too large for 32-bit offsets; use a smaller "

@@ -25,6 +25,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 
@@ -290,6 +291,14 @@ struct RuleKernel {
   /// The forward loop over `n` segments, four at a time: each segment's
   /// aggregate as usual, then the block's head-weight products together
   /// (emitRowProducts) into the heads' accumulators.
+  /// Segments per fast-math block when each takes `elements` of the
+  /// block's stack buffers: 32, fewer for wide values (the buffers stay
+  /// within 64 KiB), at least 4.
+  static int64_t segmentsPerBlock(int64_t elements) {
+    constexpr int64_t kStackElements = 8 * 1024;
+    return std::clamp<int64_t>(kStackElements / elements / 4 * 4, 4, 32);
+  }
+
   /// Opens a loop over blocks of `size` of the `n` segments and leaves
   /// the builder in it (the caller holds an InsertionGuard); returns the
   /// block's first and end segment.
@@ -304,9 +313,9 @@ struct RuleKernel {
   }
 
   LogicalResult emitForwardInBlocks(Value n, const Buf &wT) {
-    // 32 segments: RowProducts keeps a stripe of W^T in L1 while all of
-    // the block's rows pass over it.
-    constexpr int64_t kBlock = 32;
+    // Up to 32 segments: RowProducts keeps a stripe of W^T in L1 while all
+    // of the block's rows pass over it.
+    const int64_t kBlock = segmentsPerBlock(aggRows);
     Buf block = kb.alloc(kBlock, aggRows);
     OpBuilder::InsertionGuard guard(b());
     auto [blockFirst, blockEnd] = enterBlocks(n, kBlock);
@@ -372,9 +381,10 @@ struct RuleKernel {
   /// element still receives the segments' products one by one, in segment
   /// order. Fast-math takes 32 segments through RowProducts' kernel.
   void emitHeadWeightGradientInBlocks(Value n) {
-    // Fast-math: RowProducts' kernel over 32 segments, dW read and written
-    // once per block.
-    const int64_t kBlock = kb.reassociates() ? 32 : 8;
+    // Fast-math: RowProducts' kernel over up to 32 segments, dW read and
+    // written once per block.
+    const int64_t kBlock =
+        kb.reassociates() ? segmentsPerBlock(headRows + aggRows) : 8;
     Buf dyTile = kb.alloc(kBlock, headRows);
     Buf aggTile = kb.alloc(kBlock, aggRows);
     OpBuilder::InsertionGuard guard(b());

@@ -36,9 +36,7 @@ public:
       Value r = add(r0, idx(j));
       for (int64_t v = 0; v < vectors; ++v) {
         at.push_back(ops.cAt(r, add(c, idx(v * width))));
-        inits.push_back(
-            accumulate ? vector::LoadOp::create(b, vecType, ops.c, at.back())
-                       : zero());
+        inits.push_back(zero());
       }
     }
     auto ks = scf::ForOp::create(b, idx(0), depth, idx(1), inits);
@@ -59,8 +57,15 @@ public:
       }
       scf::YieldOp::create(b, next);
     }
-    for (auto [i, indices] : llvm::enumerate(at))
-      vector::StoreOp::create(b, ks.getResult(i), ops.c, indices);
+    // Accumulating, each row is loaded, added and stored in turn, so two
+    // rows of a block that are one row of C both land.
+    for (auto [i, indices] : llvm::enumerate(at)) {
+      Value sum = ks.getResult(i);
+      if (accumulate)
+        sum = arith::AddFOp::create(
+            b, vector::LoadOp::create(b, vecType, ops.c, indices), sum);
+      vector::StoreOp::create(b, sum, ops.c, indices);
+    }
   }
 
   void emit(Value rows, Value depth, int64_t cols) {

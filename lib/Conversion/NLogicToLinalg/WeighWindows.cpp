@@ -95,6 +95,19 @@ Value WeighWindows::endOfRows(Value n, bool groupsOfSegments) {
 }
 
 void WeighWindows::begin(Value n, bool groupsOfSegments) {
+  auto rowsFor = [&]() -> int64_t {
+    int64_t perRow = 0;
+    for (const Weighing &w : weighings)
+      perRow += w.cols + w.rows + (backward && w.needsGradient() ? w.rows : 0);
+    return perRow ? std::min(kMaxWindowRows, kWindowElements / perRow) / 4 * 4
+                  : 0;
+  };
+  // Windows of fewer than four rows are not worth it: checked before W's
+  // copies are made, which would otherwise take others' stack budget.
+  if (rowsFor() < 4) {
+    weighings.clear();
+    return;
+  }
   // Only weighings whose W fits the transposed copies' budget.
   llvm::erase_if(weighings, [&](Weighing &w) {
     Buf weight = kb.view(args.arenas.params, w.weightOffset, w.rows, w.cols);
@@ -102,11 +115,7 @@ void WeighWindows::begin(Value n, bool groupsOfSegments) {
     w.wT = t.mem;
     return !t;
   });
-  int64_t perRow = 0;
-  for (const Weighing &w : weighings)
-    perRow += w.cols + w.rows + (backward && w.needsGradient() ? w.rows : 0);
-  windowRows =
-      perRow ? std::min(kMaxWindowRows, kWindowElements / perRow) / 4 * 4 : 0;
+  windowRows = rowsFor();
   if (windowRows < 4) {
     weighings.clear();
     return;

@@ -44,15 +44,16 @@ nlogic.template @t {
 // CHECK: return
 
 // Fast-math gathers 32 segments and adds them with RowProducts' kernel:
-// four rows of dW by its 8 columns in registers over the block's
-// segments, dW (%arg6) loaded and stored once per block.
+// four rows of dW by its 8 columns summed in registers over the block's
+// segments, then added into dW (%arg6): dW loaded and stored once per
+// block.
 // FAST-LABEL: func.func @nlogic_rule0_backward(
 // FAST-SAME: ["prefer-vector-width", "512"]
 // FAST-DAG: %[[DY_TILE:.*]] = memref.alloca() : memref<32x4xf64>
 // FAST-DAG: %[[AGG_TILE:.*]] = memref.alloca() : memref<32x8xf64>
 // FAST: scf.for %[[FIRST:.*]] = %{{.*}} to %arg11 step %c32 {
-// FAST-COUNT-4: vector.load %{{.*}} : memref<4x8xf64, strided<[8, 1]>>, vector<8xf64>
 // FAST: scf.for {{.*}} iter_args
 // FAST: vector.load %[[AGG_TILE]]
 // FAST-COUNT-4: vector.fma {{.*}} : vector<8xf64>
+// FAST: scf.yield
 // FAST-COUNT-4: vector.store {{.*}} : memref<4x8xf64, strided<[8, 1]>>, vector<8xf64>
