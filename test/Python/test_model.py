@@ -188,9 +188,10 @@ def test_training_lets_other_threads_run():
     model = xor_model()
     data = model.build_dataset(nlogic.FileDataset(examples_file=XOR_EXAMPLES))
     model.train(data, epochs=1)  # compile and lay out first
-    counted, stop = [0], threading.Event()
+    counted, stop, started = [0], threading.Event(), threading.Event()
 
     def count():
+        started.set()
         while not stop.is_set():
             counted[0] += 1
 
@@ -199,6 +200,10 @@ def test_training_lets_other_threads_run():
     thread = threading.Thread(target=count)
     try:
         thread.start()
+        # The thread must be running (waiting for the GIL) before training
+        # starts: a thread still being created when a short training
+        # releases the GIL could miss the whole call.
+        started.wait()
         before = counted[0]
         model.train(data, epochs=300)
         during = counted[0] - before
