@@ -731,12 +731,20 @@ CompiledEngine::forward(int id, const Parameters &params) {
   for (auto [off, w] : batch.weightFacts)
     std::copy(params[w].data.begin(), params[w].data.end(),
               batch.values.begin() + off);
-  std::fill(batch.acc.begin(), batch.acc.end(), 0.0);
-  // A product relation's rules multiply their contributions in.
-  for (auto [r, atoms] : llvm::enumerate(batch.derivedAtoms))
-    if (model.relations[r].combination == Combination::product)
-      for (int32_t off : atoms)
-        std::fill_n(batch.acc.begin() + off, relationSize(r), 1.0);
+  // Accumulators start at zero, a product relation's at one (its rules
+  // multiply their contributions in); a relation that passes its rule's
+  // contributions through has its values stored by the rule kernel and
+  // uses none (attention's N^2 weights: no 8 MB memset per step at 1024
+  // tokens).
+  for (auto [r, runs] : llvm::enumerate(batch.atomRuns)) {
+    const RelationModel &rel = model.relations[r];
+    if (rel.passesThrough)
+      continue;
+    double start = rel.combination == Combination::product ? 1.0 : 0.0;
+    int64_t size = relationSize(r);
+    for (size_t i = 0; i + 1 < runs.size(); i += 2)
+      std::fill_n(batch.acc.begin() + runs[i], runs[i + 1] * size, start);
+  }
 
   Arena values = descriptor(batch.values), acc = descriptor(batch.acc),
         aggs = descriptor(batch.aggs), ps = descriptor(flatParams);

@@ -734,237 +734,237 @@ struct Grounder::Impl {
 
   /// Softmax groups of the graph (computed once per graph).
   void computeGroups() {
-  GroundGraph &n = *graph;
-  // Softmax groups: head atoms of a softmax rule that share the terms
-  // outside the normalised positions.
-  HashChains groupsByKey;
-  llvm::SmallVector<uint64_t, 4> key;
-  auto keyOf = [&](const RuleModel &rule, const GroundAtom &atom) {
-    key.clear();
-    for (size_t pos = 0; pos < atom.terms.size(); ++pos)
-      if (!llvm::is_contained(rule.softmaxOver, int(pos)))
-        key.push_back(atom.terms[pos].raw());
-  };
-  for (auto [atomId, atom] : llvm::enumerate(n.atoms)) {
-    int lastRule = -1;
-    for (int g : atom.groundRules) {
-      int r = n.rules[g].rule;
-      if (r == lastRule)
-        continue;
-      lastRule = r;
-      const RuleModel &rule = model.rules[r];
-      if (rule.aggregation != Aggregation::softmax)
-        continue;
-      keyOf(rule, atom);
-      uint64_t hash = llvm::hash_combine(
-          r, llvm::hash_combine_range(key.begin(), key.end()));
-      // A group's key is that of its first member.
-      int group = -1;
-      llvm::SmallVector<uint64_t, 4> own(key.begin(), key.end());
-      groupsByKey.find(hash, [&](int g) {
-        if (n.groups[g].rule != r)
-          return false;
-        keyOf(rule, n.atoms[n.groups[g].members.front()]);
-        if (key != own)
-          return false;
-        group = g;
-        return true;
-      });
-      if (group < 0) {
-        group = n.groups.size();
-        n.groups.push_back({r, {}});
-        groupsByKey.insert(hash, group);
+    GroundGraph &n = *graph;
+    // Softmax groups: head atoms of a softmax rule that share the terms
+    // outside the normalised positions.
+    HashChains groupsByKey;
+    llvm::SmallVector<uint64_t, 4> key;
+    auto keyOf = [&](const RuleModel &rule, const GroundAtom &atom) {
+      key.clear();
+      for (size_t pos = 0; pos < atom.terms.size(); ++pos)
+        if (!llvm::is_contained(rule.softmaxOver, int(pos)))
+          key.push_back(atom.terms[pos].raw());
+    };
+    for (auto [atomId, atom] : llvm::enumerate(n.atoms)) {
+      int lastRule = -1;
+      for (int g : atom.groundRules) {
+        int r = n.rules[g].rule;
+        if (r == lastRule)
+          continue;
+        lastRule = r;
+        const RuleModel &rule = model.rules[r];
+        if (rule.aggregation != Aggregation::softmax)
+          continue;
+        keyOf(rule, atom);
+        uint64_t hash = llvm::hash_combine(
+            r, llvm::hash_combine_range(key.begin(), key.end()));
+        // A group's key is that of its first member.
+        int group = -1;
+        llvm::SmallVector<uint64_t, 4> own(key.begin(), key.end());
+        groupsByKey.find(hash, [&](int g) {
+          if (n.groups[g].rule != r)
+            return false;
+          keyOf(rule, n.atoms[n.groups[g].members.front()]);
+          if (key != own)
+            return false;
+          group = g;
+          return true;
+        });
+        if (group < 0) {
+          group = n.groups.size();
+          n.groups.push_back({r, {}});
+          groupsByKey.insert(hash, group);
+        }
+        n.groups[group].members.push_back(atomId);
+        n.groupOf[{int(atomId), r}] = group;
       }
-      n.groups[group].members.push_back(atomId);
-      n.groupOf[{int(atomId), r}] = group;
     }
   }
-}
 
-/// The evaluation order of what the sample's queries reach.
-LogicalResult orderNetwork(GroundNetwork &sampleNet, std::string &error) {
-  const GroundGraph &n = *graph;
-  // Depth-first post-order from the queries; a node on the stack reached
-  // again is a cycle.
-  enum { Unseen, Active, Done };
-  std::vector<char> state(n.atoms.size(), Unseen);
-  // A softmax head depends on the inputs of its whole group. Once one
-  // member is done, so are those inputs: later members list only their
-  // own (otherwise a group of N members costs N^2, attention N^3).
-  std::vector<char> groupInputsDone(n.groups.size(), false);
-  llvm::DenseMap<int, llvm::SmallVector<int, 1>> groupsExpandedBy;
-  auto inputsOf = [&](int atomId, std::vector<int> &out) {
-    int lastRule = -1;
-    for (int g : n.atoms[atomId].groundRules) {
-      const GroundRule &gr = n.rules[g];
-      if (gr.rule == lastRule)
-        continue; // one pass per rule covers all its ground rules
-      lastRule = gr.rule;
-      auto groupIt = n.groupOf.find({atomId, gr.rule});
-      llvm::SmallVector<int, 1> own = {atomId};
-      llvm::ArrayRef<int> members = own;
-      if (groupIt != n.groupOf.end() && !groupInputsDone[groupIt->second]) {
-        members = n.groups[groupIt->second].members;
-        groupsExpandedBy[atomId].push_back(groupIt->second);
+  /// The evaluation order of what the sample's queries reach.
+  LogicalResult orderNetwork(GroundNetwork &sampleNet, std::string &error) {
+    const GroundGraph &n = *graph;
+    // Depth-first post-order from the queries; a node on the stack reached
+    // again is a cycle.
+    enum { Unseen, Active, Done };
+    std::vector<char> state(n.atoms.size(), Unseen);
+    // A softmax head depends on the inputs of its whole group. Once one
+    // member is done, so are those inputs: later members list only their
+    // own (otherwise a group of N members costs N^2, attention N^3).
+    std::vector<char> groupInputsDone(n.groups.size(), false);
+    llvm::DenseMap<int, llvm::SmallVector<int, 1>> groupsExpandedBy;
+    auto inputsOf = [&](int atomId, std::vector<int> &out) {
+      int lastRule = -1;
+      for (int g : n.atoms[atomId].groundRules) {
+        const GroundRule &gr = n.rules[g];
+        if (gr.rule == lastRule)
+          continue; // one pass per rule covers all its ground rules
+        lastRule = gr.rule;
+        auto groupIt = n.groupOf.find({atomId, gr.rule});
+        llvm::SmallVector<int, 1> own = {atomId};
+        llvm::ArrayRef<int> members = own;
+        if (groupIt != n.groupOf.end() && !groupInputsDone[groupIt->second]) {
+          members = n.groups[groupIt->second].members;
+          groupsExpandedBy[atomId].push_back(groupIt->second);
+        }
+        for (int m : members)
+          for (int g2 : n.atoms[m].groundRules) {
+            const GroundRule &r2 = n.rules[g2];
+            if (r2.rule != gr.rule)
+              continue;
+            for (auto [i, b] : llvm::enumerate(r2.body))
+              if (plans[r2.rule].valueAtom[i])
+                out.push_back(b);
+          }
       }
-      for (int m : members)
-        for (int g2 : n.atoms[m].groundRules) {
-          const GroundRule &r2 = n.rules[g2];
-          if (r2.rule != gr.rule)
-            continue;
-          for (auto [i, b] : llvm::enumerate(r2.body))
-            if (plans[r2.rule].valueAtom[i])
-              out.push_back(b);
+    };
+    // One flat stack of pending inputs for the whole search: a frame is an
+    // atom and where its inputs start; a child's inputs sit above its
+    // parent's and are used up first. (A vector per frame cost a heap
+    // allocation per atom: attention reaches a million.)
+    struct Frame {
+      int atom;
+      size_t inputs;
+    };
+    std::vector<Frame> frames;
+    std::vector<int> pending;
+    auto push = [&](int a) {
+      state[a] = Active;
+      size_t start = pending.size();
+      inputsOf(a, pending);
+      std::reverse(pending.begin() + start, pending.end());
+      frames.push_back({a, start});
+    };
+    for (int root : sampleNet.queryAtoms) {
+      if (root < 0 || state[root] == Done)
+        continue;
+      push(root);
+      while (!frames.empty()) {
+        Frame &frame = frames.back();
+        if (pending.size() == frame.inputs) {
+          int a = frame.atom;
+          state[a] = Done;
+          if (auto it = groupsExpandedBy.find(a); it != groupsExpandedBy.end())
+            for (int g : it->second)
+              groupInputsDone[g] = true;
+          sampleNet.order.push_back(a);
+          frames.pop_back();
+          continue;
+        }
+        int next = pending.back();
+        pending.pop_back();
+        if (state[next] == Done)
+          continue;
+        if (state[next] == Active) {
+          error = "the ground network has a cycle through " +
+                  sampleNet.atomText(model, next) +
+                  "; recursive rules must not derive an atom from itself";
+          return failure();
+        }
+        push(next);
+      }
+    }
+
+    // Aggregation neurons: the distinct (atom, rule) pairs; an atom's
+    // ground rules are grouped by rule.
+    size_t aggregations = 0;
+    for (int a : sampleNet.order) {
+      const GroundAtom &atom = n.atoms[a];
+      if (atom.groundRules.empty() || atom.isFact)
+        ++sampleNet.stats.factAtoms;
+      if (!atom.groundRules.empty())
+        ++sampleNet.stats.derivedAtoms;
+      sampleNet.stats.ruleNeurons += atom.groundRules.size();
+      int lastRule = -1;
+      for (int g : atom.groundRules)
+        if (int r = n.rules[g].rule; r != lastRule) {
+          ++aggregations;
+          lastRule = r;
         }
     }
-  };
-  // One flat stack of pending inputs for the whole search: a frame is an
-  // atom and where its inputs start; a child's inputs sit above its
-  // parent's and are used up first. (A vector per frame cost a heap
-  // allocation per atom: attention reaches a million.)
-  struct Frame {
-    int atom;
-    size_t inputs;
-  };
-  std::vector<Frame> frames;
-  std::vector<int> pending;
-  auto push = [&](int a) {
-    state[a] = Active;
-    size_t start = pending.size();
-    inputsOf(a, pending);
-    std::reverse(pending.begin() + start, pending.end());
-    frames.push_back({a, start});
-  };
-  for (int root : sampleNet.queryAtoms) {
-    if (root < 0 || state[root] == Done)
-      continue;
-    push(root);
-    while (!frames.empty()) {
-      Frame &frame = frames.back();
-      if (pending.size() == frame.inputs) {
-        int a = frame.atom;
-        state[a] = Done;
-        if (auto it = groupsExpandedBy.find(a); it != groupsExpandedBy.end())
-          for (int g : it->second)
-            groupInputsDone[g] = true;
-        sampleNet.order.push_back(a);
-        frames.pop_back();
-        continue;
-      }
-      int next = pending.back();
-      pending.pop_back();
-      if (state[next] == Done)
-        continue;
-      if (state[next] == Active) {
-        error = "the ground network has a cycle through " +
-                sampleNet.atomText(model, next) +
-                "; recursive rules must not derive an atom from itself";
-        return failure();
-      }
-      push(next);
+    sampleNet.stats.aggregationNeurons = aggregations;
+    sampleNet.stats.groundRules = n.rules.size();
+    return success();
+  }
+
+  LogicalResult ground(const Sample &sample, GroundNetwork &network,
+                       std::string &error) {
+    network = GroundNetwork();
+    bool reuse =
+        sample.facts && sample.facts.get() == cachedFacts && cachedGraph;
+    if (!reuse) {
+      cachedGraph = std::make_shared<GroundGraph>();
+      cachedFacts = sample.facts.get();
+      graph = cachedGraph.get();
+      groundFacts(sample);
+      computeGroups();
     }
-  }
-
-  // Aggregation neurons: the distinct (atom, rule) pairs; an atom's
-  // ground rules are grouped by rule.
-  size_t aggregations = 0;
-  for (int a : sampleNet.order) {
-    const GroundAtom &atom = n.atoms[a];
-    if (atom.groundRules.empty() || atom.isFact)
-      ++sampleNet.stats.factAtoms;
-    if (!atom.groundRules.empty())
-      ++sampleNet.stats.derivedAtoms;
-    sampleNet.stats.ruleNeurons += atom.groundRules.size();
-    int lastRule = -1;
-    for (int g : atom.groundRules)
-      if (int r = n.rules[g].rule; r != lastRule) {
-        ++aggregations;
-        lastRule = r;
-      }
-  }
-  sampleNet.stats.aggregationNeurons = aggregations;
-  sampleNet.stats.groundRules = n.rules.size();
-  return success();
-}
-
-LogicalResult ground(const Sample &sample, GroundNetwork &network,
-                     std::string &error) {
-  network = GroundNetwork();
-  bool reuse = sample.facts && sample.facts.get() == cachedFacts && cachedGraph;
-  if (!reuse) {
-    cachedGraph = std::make_shared<GroundGraph>();
-    cachedFacts = sample.facts.get();
     graph = cachedGraph.get();
-    groundFacts(sample);
-    computeGroups();
-  }
-  graph = cachedGraph.get();
-  network.graph = cachedGraph;
+    network.graph = cachedGraph;
 
-  for (const Query &q : sample.queries) {
-    int atom = -1;
-    if (q.relation < int(tables.size())) {
-      int row = tables[q.relation].find(q.terms.data());
-      if (row >= 0)
-        atom = tables[q.relation].atoms[row];
+    for (const Query &q : sample.queries) {
+      int atom = -1;
+      if (q.relation < int(tables.size())) {
+        int row = tables[q.relation].find(q.terms.data());
+        if (row >= 0)
+          atom = tables[q.relation].atoms[row];
+      }
+      network.queryAtoms.push_back(atom);
     }
-    network.queryAtoms.push_back(atom);
+    return orderNetwork(network, error);
   }
-  return orderNetwork(network, error);
-}
 
-/// Grounds every rule on the template's and the sample's facts.
-void groundFacts(const Sample &sample) {
-  groundRuleByKey.clear();
-  // Tables are reused across samples: clearing keeps their buckets.
-  tables.resize(model.relations.size());
-  for (auto [i, rel] : llvm::enumerate(model.relations)) {
-    Table &t = tables[i];
-    t.arity = rel.arity;
-    t.tuples.clear();
-    t.atoms.clear();
-    t.dense = true;
-    t.rowsByHash.clear();
-    for (auto &[mask, index] : t.indexes) {
-      index.rows.clear();
-      index.indexedUpTo = 0;
+  /// Grounds every rule on the template's and the sample's facts.
+  void groundFacts(const Sample &sample) {
+    groundRuleByKey.clear();
+    // Tables are reused across samples: clearing keeps their buckets.
+    tables.resize(model.relations.size());
+    for (auto [i, rel] : llvm::enumerate(model.relations)) {
+      Table &t = tables[i];
+      t.arity = rel.arity;
+      t.tuples.clear();
+      t.atoms.clear();
+      t.dense = true;
+      t.rowsByHash.clear();
+      for (auto &[mask, index] : t.indexes) {
+        index.rows.clear();
+        index.indexedUpTo = 0;
+      }
     }
-  }
 
-  views.resize(tables.size());
-  for (size_t r = 0; r < tables.size(); ++r)
-    refreshView(r);
-  for (const FactModel &f : model.facts)
-    addFact(f.relation, f.terms, f.value, f.weight);
-  if (sample.facts)
-    for (const SampleFact &f : *sample.facts)
-      if (f.relation < int(tables.size()))
-        addFact(f.relation, f.terms, f.value, -1);
-  if (domainRelation >= 0) {
-    // Every constant of the facts, in order of first appearance.
-    auto addDomain = [&](const std::vector<Const> &terms) {
-      for (Const c : terms)
-        addFact(domainRelation, {c}, Tensor::scalar(1.0), -1);
-    };
+    views.resize(tables.size());
+    for (size_t r = 0; r < tables.size(); ++r)
+      refreshView(r);
     for (const FactModel &f : model.facts)
-      addDomain(f.terms);
+      addFact(f.relation, f.terms, f.value, f.weight);
     if (sample.facts)
       for (const SampleFact &f : *sample.facts)
+        if (f.relation < int(tables.size()))
+          addFact(f.relation, f.terms, f.value, -1);
+    if (domainRelation >= 0) {
+      // Every constant of the facts, in order of first appearance.
+      auto addDomain = [&](const std::vector<Const> &terms) {
+        for (Const c : terms)
+          addFact(domainRelation, {c}, Tensor::scalar(1.0), -1);
+      };
+      for (const FactModel &f : model.facts)
         addDomain(f.terms);
-  }
+      if (sample.facts)
+        for (const SampleFact &f : *sample.facts)
+          addDomain(f.terms);
+    }
 
-  for (size_t begin = 0; begin < model.rules.size();) {
-    size_t end = begin + 1;
-    int comp = model.relations[model.rules[begin].head].component;
-    while (end < model.rules.size() &&
-           model.relations[model.rules[end].head].component == comp)
-      ++end;
-    groundComponent(begin, end);
-    begin = end;
+    for (size_t begin = 0; begin < model.rules.size();) {
+      size_t end = begin + 1;
+      int comp = model.relations[model.rules[begin].head].component;
+      while (end < model.rules.size() &&
+             model.relations[model.rules[end].head].component == comp)
+        ++end;
+      groundComponent(begin, end);
+      begin = end;
+    }
   }
-}
-}
-;
+};
 
 Grounder::Grounder(const TemplateModel &model)
     : impl(std::make_unique<Impl>(model, nullptr)) {}

@@ -8,6 +8,7 @@
 
 #include "nlogic/Runtime/Model.h"
 #include "nlogic/Dialect/NLogic/IR/NLogicOps.h"
+#include "nlogic/Dialect/NLogic/IR/PassThrough.h"
 #include "nlogic/Dialect/NLogic/IR/Stratification.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -318,6 +319,7 @@ FailureOr<TemplateModel> mlir::nlogic::runtime::buildModel(TemplateOp templ) {
       rel.offsetWeight = weightIds.lookup(offset.getValue());
     rel.stratum = strata.stratum.lookup(r.getSymNameAttr());
     rel.component = strata.component.lookup(r.getSymNameAttr());
+    rel.passesThrough = passesContributionsThrough(templ, r, strata);
     int id = model.relations.size();
     model.relationBySymbol[rel.symbol] = id;
     model.relationByPredicate[{rel.predicate, rel.arity}] = id;

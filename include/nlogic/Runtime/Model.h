@@ -86,6 +86,10 @@ struct RelationModel {
   int offsetWeight = -1;
   int stratum = 0;
   int component = -1; // relations of one component are mutually recursive
+  /// The value is its one rule's contribution as it is (PassThrough.h):
+  /// compiled kernels store it into the values and leave the accumulators
+  /// alone.
+  bool passesThrough = false;
   /// "name/arity" as users write it.
   std::string display() const {
     return predicate + "/" + std::to_string(arity);

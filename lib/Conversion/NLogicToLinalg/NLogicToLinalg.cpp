@@ -16,6 +16,7 @@
 #include "WeighWindows.h"
 
 #include "nlogic/Conversion/Passes.h"
+#include "nlogic/Dialect/NLogic/IR/PassThrough.h"
 #include "nlogic/Dialect/NLogic/IR/Stratification.h"
 #include "nlogic/Dialect/NLogic/IR/ValueShape.h"
 
@@ -78,8 +79,9 @@ struct RuleKernel {
   /// Body weighings computed for windows of rows (WeighWindows.h), or null.
   WeighWindows *windows = nullptr;
   /// The head relation passes its one rule's contributions through
-  /// unchanged (isPassThrough): `acc` and `dacc` are the value arena and
-  /// its gradient, and each head atom's contribution is stored, not added.
+  /// unchanged (passesContributionsThrough, PassThrough.h): `acc` and `dacc`
+  /// are the value arena and its gradient, and each head atom's contribution is
+  /// stored, not added.
   bool storesHead = false;
   // The kernel's arguments (set by makeRuleKernel).
   Arenas arenas = {};
@@ -501,15 +503,6 @@ private:
   /// module's `<prefix>.rule_tiling`.
   ContractionForm tilingOf(RuleOp rule);
   LogicalResult emitRuleBackward(RuleOp rule, int index);
-  /// Whether `rel`'s value is exactly its one rule's contribution: no
-  /// transformation, offset or product combination, no template facts,
-  /// not recursive. Each of its derived atoms then receives one
-  /// contribution (one segment of the one rule), so the rule kernel can
-  /// store it as the value instead of adding it to an accumulator that a
-  /// relation kernel copies over, and read the value's gradient as the
-  /// contribution's: two passes over the relation's atoms per step fewer
-  /// (attention's N^2 weights among them).
-  bool isPassThrough(RelationOp rel);
   /// Under fast-math, computes the rule's body weighings in windows of rows
   /// when it has any (k.windows then points into `windows`).
   void openWindows(RuleKernel &k, Value n, bool backward,
@@ -527,8 +520,8 @@ private:
   llvm::DenseSet<StringAttr> relationsWithGradient;
   llvm::DenseSet<StringAttr> recursiveRelations;
   /// Relations whose values are their one rule's contributions as they are
-  /// (isPassThrough): the rule kernels write the values themselves and the
-  /// relation kernels have nothing left to do.
+  /// (passesContributionsThrough, PassThrough.h): the rule kernels write the
+  /// values themselves and the relation kernels have nothing left to do.
   llvm::DenseSet<StringAttr> passThrough;
   Type f64, arena, indexArena;
 };
@@ -690,22 +683,6 @@ ContractionForm TemplateLowering::tilingOf(RuleOp rule) {
       rule, reassociate,
       recursiveRelations.contains(rule.getHeadAttr().getAttr()),
       relationsWithGradient);
-}
-
-bool TemplateLowering::isPassThrough(RelationOp rel) {
-  StringAttr name = rel.getSymNameAttr();
-  if (rel.getTransformation().value_or(Transformation::identity) !=
-          Transformation::identity ||
-      rel.getOffsetAttr() || rel.multipliesContributions() ||
-      recursiveRelations.contains(name))
-    return false;
-  if (llvm::any_of(templ.getBody().getOps<FactOp>(), [&](FactOp fact) {
-        return fact.getRelationAttr().getAttr() == name;
-      }))
-    return false;
-  return llvm::count_if(templ.getRules(), [&](RuleOp rule) {
-           return rule.getHeadAttr().getAttr() == name;
-         }) == 1;
 }
 
 void TemplateLowering::openWindows(RuleKernel &k, Value n, bool backward,
@@ -1156,8 +1133,13 @@ LogicalResult TemplateLowering::run() {
 
   Stratification strata = computeStratification(templ);
   recursiveRelations.insert(strata.recursive.begin(), strata.recursive.end());
+  // Each of their atoms gets one contribution, which the rule kernel
+  // stores as the value instead of adding it to an accumulator that a
+  // relation kernel copies over; it reads the value's gradient as the
+  // contribution's: two passes over the relation's atoms per step fewer
+  // (attention's N^2 weights among them).
   for (RelationOp rel : templ.getRelations())
-    if (isPassThrough(rel))
+    if (passesContributionsThrough(templ, rel, strata))
       passThrough.insert(rel.getSymNameAttr());
   SmallVector<RuleOp> rules = rulesInEvaluationOrder(templ, strata);
   LogicalResult ok = success();
