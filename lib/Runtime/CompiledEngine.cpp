@@ -416,7 +416,7 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       model.rules, [](const RuleModel &rule) { return rule.recursive; });
   for (const auto &[graph, a] : placed) {
     if (!anyRecursive)
-      break;
+      break; // no atom has a level above 1
     const GroundAtom &atom = graph->atoms[a];
     const std::vector<int32_t> &ruleOf = ruleOfGroundRule[graph];
     int comp = model.relations[atom.relation].component;

@@ -203,10 +203,7 @@ private:
   /// that gathering a lane's block of consecutive slots is a vector copy
   /// (row-major, it was a scatter with a stride of 16).
   Value coefIndex(Value i, Value m) { return add(mul(m, idx(kRowBlock)), i); }
-  Value load32(Value memref, Value i) {
-    Value v = memref::LoadOp::create(b, memref, ValueRange{i});
-    return arith::IndexCastOp::create(b, b.getIndexType(), v);
-  }
+  Value load32(Value memref, Value i) { return kb.loadIndex(memref, i); }
   Value load(Value memref, Value i) {
     return memref::LoadOp::create(b, memref, ValueRange{i});
   }
@@ -228,27 +225,15 @@ private:
     return arith::MulFOp::create(b, x, y, fastMath);
   }
 
-  /// for (iv = lo; iv < hi; iv += step) body(iv).
+  /// KernelBuilder::forLoop, with and without loop-carried values.
   void loop(Value lo, Value hi, int64_t step,
             const std::function<void(Value)> &body) {
-    auto op = scf::ForOp::create(b, lo, hi, idx(step));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(op.getBody()->getTerminator());
-    body(op.getInductionVar());
+    kb.forLoop(lo, hi, step, body);
   }
-  /// The same with loop-carried values; returns their final values.
   SmallVector<Value>
   loop(Value lo, Value hi, int64_t step, ValueRange inits,
        const std::function<SmallVector<Value>(Value, ValueRange)> &body) {
-    auto op = scf::ForOp::create(b, lo, hi, idx(step), inits);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToEnd(op.getBody());
-      SmallVector<Value> next =
-          body(op.getInductionVar(), op.getRegionIterArgs());
-      scf::YieldOp::create(b, next);
-    }
-    return SmallVector<Value>(op.getResults());
+    return kb.forLoop(lo, hi, step, inits, body);
   }
 
   /// Runs `body(lanes)` for every tile, specialised to full tiles and to
@@ -724,60 +709,63 @@ void TileEmitter::softmaxForward(const Lane &lane) {
     Value gt = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, y);
     return Value(arith::SelectOp::create(b, gt, x, y));
   };
-  auto reduce = [&](vector::CombiningKind kind, Value v) {
-    return Value(vector::ReductionOp::create(b, kind, v, fastMath));
-  };
-  // Whole vectors of the group's consecutive slots, then the rest.
+  // Each pass runs over whole vectors of the group's consecutive slots,
+  // then over the rest one at a time; `whole` says which, and so whether
+  // loads, stores and operands are vectors or scalars.
   Value at = lane.slot, n = lane.rows;
   Value vectors = mul(arith::DivUIOp::create(b, n, idx(width)), idx(width));
-  double lowest = -std::numeric_limits<double>::infinity();
-  Value vmax =
-      loop(idx(0), vectors, width, {splat(kb.constant(lowest))},
-           [&](Value r, ValueRange m) {
-             return SmallVector<Value>{maxOp(vload(scores, add(at, r)), m[0])};
-           })[0];
-  Value max =
-      loop(vectors, n, 1, {reduce(vector::CombiningKind::MAXIMUMF, vmax)},
-           [&](Value r, ValueRange m) {
-             return SmallVector<Value>{maxOp(load(scores, add(at, r)), m[0])};
-           })[0];
+  auto get = [&](bool whole, Value mem, Value i) {
+    return whole ? vload(mem, i) : load(mem, i);
+  };
+  auto put = [&](bool whole, Value v, Value mem, Value i) {
+    whole ? vstore(v, mem, i) : store(v, mem, i);
+  };
+  // A reduction pass: `step(whole, r, acc)` over the vectors from
+  // splat(init), then over the rest from the vector's reduction by `kind`.
+  auto reducePass = [&](double init, vector::CombiningKind kind,
+                        const std::function<Value(bool, Value, Value)> &step) {
+    Value vacc = loop(idx(0), vectors, width, {splat(kb.constant(init))},
+                      [&](Value r, ValueRange acc) {
+                        return SmallVector<Value>{step(true, r, acc[0])};
+                      })[0];
+    Value start = vector::ReductionOp::create(b, kind, vacc, fastMath);
+    return loop(vectors, n, 1, {start}, [&](Value r, ValueRange acc) {
+      return SmallVector<Value>{step(false, r, acc[0])};
+    })[0];
+  };
+  // A pass without an accumulator.
+  auto pass = [&](const std::function<void(bool, Value)> &step) {
+    loop(idx(0), vectors, width, [&](Value r) { step(true, r); });
+    loop(vectors, n, 1, [&](Value r) { step(false, r); });
+  };
+
+  Value max = reducePass(-std::numeric_limits<double>::infinity(),
+                         vector::CombiningKind::MAXIMUMF,
+                         [&](bool whole, Value r, Value m) {
+                           return maxOp(get(whole, scores, add(at, r)), m);
+                         });
   Value maxes = splat(max);
-  Value vsum =
-      loop(idx(0), vectors, width, {zeroVector()}, [&](Value r, ValueRange z) {
-        Value e = exp(arith::SubFOp::create(b, vload(scores, add(at, r)), maxes,
-                                            fastMath));
-        vstore(e, scores, add(at, r));
-        return SmallVector<Value>{arith::AddFOp::create(b, z[0], e, fastMath)};
-      })[0];
-  Value sum = loop(
-      vectors, n, 1, {reduce(vector::CombiningKind::ADD, vsum)},
-      [&](Value r, ValueRange z) {
-        Value e = exp(
-            arith::SubFOp::create(b, load(scores, add(at, r)), max, fastMath));
-        store(e, scores, add(at, r));
-        return SmallVector<Value>{arith::AddFOp::create(b, z[0], e, fastMath)};
-      })[0];
+  Value sum = reducePass(
+      0.0, vector::CombiningKind::ADD, [&](bool whole, Value r, Value z) {
+        Value e = exp(arith::SubFOp::create(b, get(whole, scores, add(at, r)),
+                                            whole ? maxes : max, fastMath));
+        put(whole, e, scores, add(at, r));
+        return Value(arith::AddFOp::create(b, z, e, fastMath));
+      });
   Value inverse = arith::DivFOp::create(b, kb.constant(1.0), sum);
   Value inverses = splat(inverse);
   // The normalised values into the slots and, when those are not the
   // heads themselves, into the heads.
-  loop(idx(0), vectors, width, [&](Value r) {
-    Value norm = fmul(vload(scores, add(at, r)), inverses);
-    vstore(norm, scores, add(at, r));
+  pass([&](bool whole, Value r) {
+    Value norm =
+        fmul(get(whole, scores, add(at, r)), whole ? inverses : inverse);
+    put(whole, norm, scores, add(at, r));
     if (args.storeHeads)
       return;
     Value head = add(lane.head, r);
-    vstore(arith::AddFOp::create(b, vload(args.acc, head), norm, fastMath),
-           args.acc, head);
-  });
-  loop(vectors, n, 1, [&](Value r) {
-    Value norm = fmul(load(scores, add(at, r)), inverse);
-    store(norm, scores, add(at, r));
-    if (args.storeHeads)
-      return;
-    Value head = add(lane.head, r);
-    store(arith::AddFOp::create(b, load(args.acc, head), norm, fastMath),
-          args.acc, head);
+    put(whole,
+        arith::AddFOp::create(b, get(whole, args.acc, head), norm, fastMath),
+        args.acc, head);
   });
 }
 

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::nlogic::kernels;
@@ -101,6 +102,31 @@ Buf KernelBuilder::row(const Buf &m, Value row) {
 
 Value KernelBuilder::constant(double v) {
   return arith::ConstantOp::create(b, b.getFloatAttr(elementType, v));
+}
+
+Value KernelBuilder::loadIndex(Value table, Value i) {
+  Value v = memref::LoadOp::create(b, table, ValueRange{i});
+  return arith::IndexCastOp::create(b, b.getIndexType(), v);
+}
+
+void KernelBuilder::forLoop(Value lo, Value hi, int64_t step,
+                            const std::function<void(Value)> &body) {
+  auto op = scf::ForOp::create(b, lo, hi, constantIndex(step));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(op.getBody()->getTerminator());
+  body(op.getInductionVar());
+}
+
+SmallVector<Value> KernelBuilder::forLoop(
+    Value lo, Value hi, int64_t step, ValueRange inits,
+    const std::function<SmallVector<Value>(Value, ValueRange)> &body) {
+  auto op = scf::ForOp::create(b, lo, hi, constantIndex(step), inits);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(op.getBody());
+    scf::YieldOp::create(b, body(op.getInductionVar(), op.getRegionIterArgs()));
+  }
+  return SmallVector<Value>(op.getResults());
 }
 
 Value KernelBuilder::constantIndex(int64_t v) {

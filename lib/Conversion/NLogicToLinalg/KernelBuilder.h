@@ -94,6 +94,19 @@ public:
 
   Value constant(double v);
   Value constantIndex(int64_t v);
+  /// Entry `i` of an i32 table (segments, ground-table rows, tiles) as an
+  /// index.
+  Value loadIndex(Value table, Value i);
+
+  /// for (iv = lo; iv < hi; iv += step) body(iv), emitted where the
+  /// builder is; the builder is back after the loop when it returns.
+  void forLoop(Value lo, Value hi, int64_t step,
+               const std::function<void(Value)> &body);
+  /// The same with loop-carried values (body returns their next values);
+  /// returns their final values.
+  SmallVector<Value>
+  forLoop(Value lo, Value hi, int64_t step, ValueRange inits,
+          const std::function<SmallVector<Value>(Value, ValueRange)> &body);
   void fill(const Buf &out, double v);
   void fill(const Buf &out, Value v);
 

@@ -46,12 +46,6 @@ std::pair<int64_t, int64_t> shapeOf(Type t) {
   return {s.rows(), s.cols()};
 }
 
-/// Loads an i32 entry of a ground table as an index.
-static Value loadIndex(ImplicitLocOpBuilder &b, Value memref, Value i) {
-  Value v = memref::LoadOp::create(b, memref, ValueRange{i});
-  return arith::IndexCastOp::create(b, b.getIndexType(), v);
-}
-
 /// The four fields of one segment of a ground table.
 struct Segment {
   Value begin, end, head, aggregate;
@@ -92,8 +86,8 @@ struct RuleKernel {
 
   Value loadField(Value memref, Value i, int stride, int field) {
     Value base = arith::MulIOp::create(b(), i, kb.constantIndex(stride));
-    return loadIndex(b(), memref,
-                     arith::AddIOp::create(b(), base, kb.constantIndex(field)));
+    return kb.loadIndex(
+        memref, arith::AddIOp::create(b(), base, kb.constantIndex(field)));
   }
   Segment loadSegment(Value s) {
     return {loadField(segments, s, 4, 0), loadField(segments, s, 4, 1),
@@ -278,9 +272,10 @@ struct RuleKernel {
             table,         groups, tiles, numAtoms,       storesHead};
   }
 
-  /// Whether the head weight's products are better made four segments at
-  /// a time (fast-math; a matrix head weight applied to vector aggregates:
-  /// attention's projections, MLPs, GCN layers), reading W once per block.
+  /// Whether the head weight's products are better made a block of
+  /// segments at a time (fast-math; a matrix head weight applied to vector
+  /// aggregates: attention's projections, MLPs, GCN layers), reading W once
+  /// per block.
   bool headProductsInBlocks() {
     if (!kb.reassociates() || !rule.getWeightAttr() || productHead ||
         aggCols != 1 || headCols != 1 || aggRows < 2 || headRows < 2)
@@ -290,9 +285,6 @@ struct RuleKernel {
     return w.rows == headRows && w.cols == aggRows;
   }
 
-  /// The forward loop over `n` segments, four at a time: each segment's
-  /// aggregate as usual, then the block's head-weight products together
-  /// (emitRowProducts) into the heads' accumulators.
   /// Segments per fast-math block when each takes `elements` of the
   /// block's stack buffers: 32, fewer for wide values (the buffers stay
   /// within 64 KiB), at least 4.
@@ -314,6 +306,9 @@ struct RuleKernel {
     return {first, end};
   }
 
+  /// The forward loop over `n` segments, a block at a time: each segment's
+  /// aggregate as usual, then the block's head-weight products together
+  /// (emitRowProducts) into the heads' accumulators.
   LogicalResult emitForwardInBlocks(Value n, const Buf &wT) {
     // Up to 32 segments: RowProducts keeps a stripe of W^T in L1 while all
     // of the block's rows pass over it.
@@ -505,7 +500,7 @@ private:
   LogicalResult emitRuleBackward(RuleOp rule, int index);
   /// Under fast-math, computes the rule's body weighings in windows of rows
   /// when it has any (k.windows then points into `windows`).
-  void openWindows(RuleKernel &k, Value n, bool backward,
+  void openWindows(func::FuncOp fn, RuleKernel &k, Value n, bool backward,
                    std::optional<WeighWindows> &windows);
   void emitOptimizerSteps();
   void emitRelationForward(RelationOp rel, int index);
@@ -685,7 +680,8 @@ ContractionForm TemplateLowering::tilingOf(RuleOp rule) {
       relationsWithGradient);
 }
 
-void TemplateLowering::openWindows(RuleKernel &k, Value n, bool backward,
+void TemplateLowering::openWindows(func::FuncOp fn, RuleKernel &k, Value n,
+                                   bool backward,
                                    std::optional<WeighWindows> &windows) {
   // Recursive rules run level by level: a window could reach rows of
   // atoms a later level computes. Counts evaluate no rows.
@@ -701,8 +697,7 @@ void TemplateLowering::openWindows(RuleKernel &k, Value n, bool backward,
   windows->begin(n, k.aggregation == Aggregation::softmax);
   if (*windows) {
     k.windows = &*windows;
-    preferWideVectors(
-        k.b().getBlock()->getParent()->getParentOfType<func::FuncOp>());
+    preferWideVectors(fn);
   }
 }
 
@@ -721,7 +716,7 @@ LogicalResult TemplateLowering::emitRuleForward(RuleOp rule, int index) {
   Value n = entry->getArgument(8);
   Value c0 = kb.constantIndex(0);
   std::optional<WeighWindows> windows;
-  openWindows(k, n, /*backward=*/false, windows);
+  openWindows(fn, k, n, /*backward=*/false, windows);
   if (k.tiling) {
     preferWideVectors(fn);
     emitTilesForward(kb, k.tiling, k.tileArgs());
@@ -812,7 +807,7 @@ LogicalResult TemplateLowering::emitRuleBackward(RuleOp rule, int index) {
   Value n = entry->getArgument(11);
   Value c0 = kb.constantIndex(0);
   std::optional<WeighWindows> windows;
-  openWindows(k, n, /*backward=*/true, windows);
+  openWindows(fn, k, n, /*backward=*/true, windows);
 
   LogicalResult ok = success();
   if (k.aggregation != Aggregation::softmax) {
@@ -895,8 +890,8 @@ static Value enterAtomRuns(KernelBuilder &kb, Value atoms, Value n,
   auto runs = scf::ForOp::create(b, c0, n, c1);
   b.setInsertionPointToStart(runs.getBody());
   Value record = arith::MulIOp::create(b, runs.getInductionVar(), c2);
-  Value first = loadIndex(b, atoms, record);
-  Value count = loadIndex(b, atoms, arith::AddIOp::create(b, record, c1));
+  Value first = kb.loadIndex(atoms, record);
+  Value count = kb.loadIndex(atoms, arith::AddIOp::create(b, record, c1));
   auto atomsOfRun = scf::ForOp::create(b, c0, count, c1);
   b.setInsertionPointToStart(atomsOfRun.getBody());
   Value step = arith::MulIOp::create(b, atomsOfRun.getInductionVar(),

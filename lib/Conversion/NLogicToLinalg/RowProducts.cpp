@@ -4,7 +4,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -39,28 +38,25 @@ public:
         inits.push_back(zero());
       }
     }
-    auto ks = scf::ForOp::create(b, idx(0), depth, idx(1), inits);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToEnd(ks.getBody());
-      Value k = ks.getInductionVar();
-      SmallVector<Value> bs, next;
-      for (int64_t v = 0; v < vectors; ++v)
-        bs.push_back(vector::LoadOp::create(
-            b, vecType, ops.b, ops.bAt(k, add(c, idx(v * width)))));
-      for (int64_t j = 0; j < count; ++j) {
-        Value a =
-            vector::BroadcastOp::create(b, vecType, ops.a(add(r0, idx(j)), k));
-        for (int64_t v = 0; v < vectors; ++v)
-          next.push_back(vector::FMAOp::create(
-              b, a, bs[v], ks.getRegionIterArgs()[j * vectors + v]));
-      }
-      scf::YieldOp::create(b, next);
-    }
+    SmallVector<Value> sums =
+        kb.forLoop(idx(0), depth, 1, inits, [&](Value k, ValueRange acc) {
+          SmallVector<Value> bs, next;
+          for (int64_t v = 0; v < vectors; ++v)
+            bs.push_back(vector::LoadOp::create(
+                b, vecType, ops.b, ops.bAt(k, add(c, idx(v * width)))));
+          for (int64_t j = 0; j < count; ++j) {
+            Value a = vector::BroadcastOp::create(b, vecType,
+                                                  ops.a(add(r0, idx(j)), k));
+            for (int64_t v = 0; v < vectors; ++v)
+              next.push_back(
+                  vector::FMAOp::create(b, a, bs[v], acc[j * vectors + v]));
+          }
+          return next;
+        });
     // Accumulating, each row is loaded, added and stored in turn, so two
     // rows of a block that are one row of C both land.
     for (auto [i, indices] : llvm::enumerate(at)) {
-      Value sum = ks.getResult(i);
+      Value sum = sums[i];
       if (accumulate)
         sum = arith::AddFOp::create(
             b, vector::LoadOp::create(b, vecType, ops.c, indices), sum);
@@ -69,16 +65,13 @@ public:
   }
 
   void emit(Value rows, Value depth, int64_t cols) {
-    auto stripes =
-        scf::ForOp::create(b, idx(0), idx(cols), idx(width * vectors));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(stripes.getBody()->getTerminator());
-    Value c = stripes.getInductionVar();
-    Value full = arith::MulIOp::create(
-        b, arith::DivUIOp::create(b, rows, idx(kBlockRows)), idx(kBlockRows));
-    loop(idx(0), full, kBlockRows,
-         [&](Value r0) { block(kBlockRows, r0, c, depth); });
-    loop(full, rows, 1, [&](Value r0) { block(1, r0, c, depth); });
+    kb.forLoop(idx(0), idx(cols), width * vectors, [&](Value c) {
+      Value full = arith::MulIOp::create(
+          b, arith::DivUIOp::create(b, rows, idx(kBlockRows)), idx(kBlockRows));
+      kb.forLoop(idx(0), full, kBlockRows,
+                 [&](Value r0) { block(kBlockRows, r0, c, depth); });
+      kb.forLoop(full, rows, 1, [&](Value r0) { block(1, r0, c, depth); });
+    });
   }
 
 private:
@@ -86,13 +79,6 @@ private:
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
   Value zero() {
     return vector::BroadcastOp::create(b, vecType, kb.constant(0.0));
-  }
-  void loop(Value lo, Value hi, int64_t step,
-            const std::function<void(Value)> &body) {
-    auto forOp = scf::ForOp::create(b, lo, hi, idx(step));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(forOp.getBody()->getTerminator());
-    body(forOp.getInductionVar());
   }
 
   KernelBuilder &kb;

@@ -63,35 +63,22 @@ Value WeighWindows::mul(Value x, Value y) {
   return arith::MulIOp::create(b, x, y);
 }
 
-Value WeighWindows::loadIndex(Value memref, Value i) {
-  Value v = memref::LoadOp::create(b, memref, ValueRange{i});
-  if (v.getType().isIndex())
-    return v;
-  return arith::IndexCastOp::create(b, b.getIndexType(), v);
-}
-
 Value WeighWindows::endOfRows(Value n, bool groupsOfSegments) {
   auto maxEnd = [&](Value lo, Value hi, Value init) {
-    auto segs = scf::ForOp::create(b, lo, hi, idx(1), ValueRange{init});
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(segs.getBody());
-    Value end = loadIndex(args.segments,
-                          add(mul(segs.getInductionVar(), idx(4)), idx(1)));
-    scf::YieldOp::create(b, ValueRange{arith::MaxUIOp::create(
-                                b, end, segs.getRegionIterArgs()[0])});
-    return segs.getResult(0);
+    return kb.forLoop(lo, hi, 1, init, [&](Value s, ValueRange end) {
+      Value segmentEnd =
+          kb.loadIndex(args.segments, add(mul(s, idx(4)), idx(1)));
+      return SmallVector<Value>{arith::MaxUIOp::create(b, segmentEnd, end[0])};
+    })[0];
   };
   if (!groupsOfSegments)
     return maxEnd(idx(0), n, idx(0));
-  auto groups = scf::ForOp::create(b, idx(0), n, idx(1), ValueRange{idx(0)});
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToEnd(groups.getBody());
-  Value g = mul(groups.getInductionVar(), idx(2));
-  Value end =
-      maxEnd(loadIndex(args.groups, g), loadIndex(args.groups, add(g, idx(1))),
-             groups.getRegionIterArgs()[0]);
-  scf::YieldOp::create(b, ValueRange{end});
-  return groups.getResult(0);
+  return kb.forLoop(idx(0), n, 1, idx(0), [&](Value group, ValueRange end) {
+    Value g = mul(group, idx(2));
+    return SmallVector<Value>{maxEnd(kb.loadIndex(args.groups, g),
+                                     kb.loadIndex(args.groups, add(g, idx(1))),
+                                     end[0])};
+  })[0];
 }
 
 void WeighWindows::begin(Value n, bool groupsOfSegments) {
@@ -136,18 +123,14 @@ void WeighWindows::begin(Value n, bool groupsOfSegments) {
 
 void WeighWindows::fill(Value first, Value count) {
   for (Weighing &w : weighings) {
-    auto rows = scf::ForOp::create(b, idx(0), count, idx(1));
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(rows.getBody()->getTerminator());
-      Value i = rows.getInductionVar();
+    kb.forLoop(idx(0), count, 1, [&](Value i) {
       Value row = add(first, i);
-      Value offset = loadIndex(
+      Value offset = kb.loadIndex(
           args.table, add(mul(row, idx(args.numAtoms)), idx(w.position)));
       memref::StoreOp::create(b, offset, w.atoms, ValueRange{i});
       kb.copy(kb.view(args.arenas.values, offset, w.cols, 1),
               kb.view(w.x, mul(i, idx(w.cols)), w.cols, 1));
-    }
+    });
     // Y(i, :) = sum_k X(i, k) W^T(k, :)
     RowProductOperands ops;
     ops.a = [&](Value i, Value k) {
@@ -202,13 +185,11 @@ void WeighWindows::flush(Value count) {
     ops.c = w.x;
     ops.cAt = xAt;
     emitRowProducts(kb, count, idx(w.rows), w.cols, ops, /*accumulate=*/false);
-    auto rows = scf::ForOp::create(b, idx(0), count, idx(1));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(rows.getBody()->getTerminator());
-    Value i = rows.getInductionVar();
-    Value offset = memref::LoadOp::create(b, w.atoms, ValueRange{i});
-    kb.accumulate(kb.view(w.x, mul(i, idx(w.cols)), w.cols, 1),
-                  kb.view(args.arenas.dvalues, offset, w.cols, 1));
+    kb.forLoop(idx(0), count, 1, [&](Value i) {
+      Value offset = memref::LoadOp::create(b, w.atoms, ValueRange{i});
+      kb.accumulate(kb.view(w.x, mul(i, idx(w.cols)), w.cols, 1),
+                    kb.view(args.arenas.dvalues, offset, w.cols, 1));
+    });
   }
 }
 

@@ -81,7 +81,6 @@ private:
   Value idx(int64_t v) { return kb.constantIndex(v); }
   Value add(Value x, Value y);
   Value mul(Value x, Value y);
-  Value loadIndex(Value memref, Value i);
   /// The end of the last row any of the `n` segments (or groups) covers.
   Value endOfRows(Value n, bool groupsOfSegments);
   void fill(Value first, Value count);
