@@ -301,9 +301,31 @@ private:
   void spreadRowsTiled(int64_t lanes, Value n, Value xBase,
                        ArrayRef<Value> xOffsets, Value out);
   /// Gathers, for rows [r0, r0 + n) of the tile, the shared atom's offset
-  /// and each lane's coefficient `coefOf(lane, row)`.
-  void gatherBlock(ArrayRef<Lane> ls, Value shared, Value r0, Value n,
-                   const std::function<Value(unsigned lane, Value r)> &coefOf);
+  /// and each lane's coefficient `coefOf(whole, lane, row)`. With
+  /// `contiguous`, coefOf can also give the coefficients of `width`
+  /// consecutive rows as one vector (whole), and each lane's are gathered
+  /// a vector at a time; otherwise one at a time (whole is false).
+  void gatherBlock(
+      ArrayRef<Lane> ls, Value shared, Value r0, Value n, bool contiguous,
+      const std::function<Value(bool whole, unsigned lane, Value r)> &coefOf);
+  /// Runs step(whole, i) over [0, n): whole vectors of `width` elements,
+  /// then the rest one at a time; `whole` says whether the step's loads,
+  /// stores and operands are vectors or scalars.
+  void vectorPass(Value n, const std::function<void(bool, Value)> &step);
+  /// The same with an accumulator: over the vectors from splat(init), then
+  /// over the rest from the vector's reduction by `kind`.
+  Value vectorReduce(Value n, double init, vector::CombiningKind kind,
+                     const std::function<Value(bool, Value, Value)> &step);
+  Value get(bool whole, Value mem, Value i) {
+    return whole ? vload(mem, i) : load(mem, i);
+  }
+  void put(bool whole, Value v, Value mem, Value i) {
+    whole ? vstore(v, mem, i) : store(v, mem, i);
+  }
+  /// A scalar as an operand of a step's vectors (whole) or scalars.
+  Value operand(bool whole, Value scalar) {
+    return whole ? splat(scalar) : scalar;
+  }
   /// Scale: gathers the block's coefficients, the products of each row's
   /// scalars; where the tile's flags say a lane's scalars are consecutive,
   /// without reading the ground table.
@@ -552,14 +574,43 @@ void TileEmitter::spreadRowsTiled(int64_t lanes, Value n, Value xBase,
 }
 
 void TileEmitter::gatherBlock(
-    ArrayRef<Lane> ls, Value shared, Value r0, Value n,
-    const std::function<Value(unsigned, Value)> &coefOf) {
+    ArrayRef<Lane> ls, Value shared, Value r0, Value n, bool contiguous,
+    const std::function<Value(bool, unsigned, Value)> &coefOf) {
   loop(idx(0), n, 1, [&](Value i) {
     Value r = add(r0, i);
     store(atomOffset(rowOf(ls[0], r), shared), offBuf, i);
-    for (unsigned m = 0; m < ls.size(); ++m)
-      store(coefOf(m, r), coefBuf, coefIndex(i, idx(m)));
+    if (!contiguous)
+      for (unsigned m = 0; m < ls.size(); ++m)
+        store(coefOf(false, m, r), coefBuf, coefIndex(i, idx(m)));
   });
+  if (!contiguous)
+    return;
+  // Lane-major buffer: a lane's coefficients are consecutive there too.
+  for (unsigned m = 0; m < ls.size(); ++m)
+    vectorPass(n, [&](bool whole, Value i) {
+      put(whole, coefOf(whole, m, add(r0, i)), coefBuf, coefIndex(i, idx(m)));
+    });
+}
+
+void TileEmitter::vectorPass(Value n,
+                             const std::function<void(bool, Value)> &step) {
+  Value vectors = mul(arith::DivUIOp::create(b, n, idx(width)), idx(width));
+  loop(idx(0), vectors, width, [&](Value i) { step(true, i); });
+  loop(vectors, n, 1, [&](Value i) { step(false, i); });
+}
+
+Value TileEmitter::vectorReduce(
+    Value n, double init, vector::CombiningKind kind,
+    const std::function<Value(bool, Value, Value)> &step) {
+  Value vectors = mul(arith::DivUIOp::create(b, n, idx(width)), idx(width));
+  Value vacc = loop(idx(0), vectors, width, {splat(kb.constant(init))},
+                    [&](Value i, ValueRange acc) {
+                      return SmallVector<Value>{step(true, i, acc[0])};
+                    })[0];
+  Value start = vector::ReductionOp::create(b, kind, vacc, fastMath);
+  return loop(vectors, n, 1, {start}, [&](Value i, ValueRange acc) {
+    return SmallVector<Value>{step(false, i, acc[0])};
+  })[0];
 }
 
 void TileEmitter::withScalarBases(
@@ -587,14 +638,15 @@ void TileEmitter::withScalarBases(
 void TileEmitter::gatherScalars(ArrayRef<Lane> ls, Value record, Value shared,
                                 Value r0, Value n) {
   withScalarBases(ls, record, [&](ArrayRef<SmallVector<Value>> bases) {
-    gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
-      if (bases.empty())
-        return scalarProduct(rowOf(ls[m], r));
-      Value p = kb.constant(1.0);
-      for (Value base : bases[m])
-        p = fmul(p, load(args.values, add(base, r)));
-      return p;
-    });
+    gatherBlock(ls, shared, r0, n, /*contiguous=*/!bases.empty(),
+                [&](bool whole, unsigned m, Value r) {
+                  if (bases.empty())
+                    return scalarProduct(rowOf(ls[m], r));
+                  Value p = operand(whole, kb.constant(1.0));
+                  for (Value base : bases[m])
+                    p = fmul(p, get(whole, args.values, add(base, r)));
+                  return p;
+                });
   });
 }
 
@@ -713,52 +765,23 @@ void TileEmitter::softmaxForward(const Lane &lane) {
   // then over the rest one at a time; `whole` says which, and so whether
   // loads, stores and operands are vectors or scalars.
   Value at = lane.slot, n = lane.rows;
-  Value vectors = mul(arith::DivUIOp::create(b, n, idx(width)), idx(width));
-  auto get = [&](bool whole, Value mem, Value i) {
-    return whole ? vload(mem, i) : load(mem, i);
-  };
-  auto put = [&](bool whole, Value v, Value mem, Value i) {
-    whole ? vstore(v, mem, i) : store(v, mem, i);
-  };
-  // A reduction pass: `step(whole, r, acc)` over the vectors from
-  // splat(init), then over the rest from the vector's reduction by `kind`.
-  auto reducePass = [&](double init, vector::CombiningKind kind,
-                        const std::function<Value(bool, Value, Value)> &step) {
-    Value vacc = loop(idx(0), vectors, width, {splat(kb.constant(init))},
-                      [&](Value r, ValueRange acc) {
-                        return SmallVector<Value>{step(true, r, acc[0])};
-                      })[0];
-    Value start = vector::ReductionOp::create(b, kind, vacc, fastMath);
-    return loop(vectors, n, 1, {start}, [&](Value r, ValueRange acc) {
-      return SmallVector<Value>{step(false, r, acc[0])};
-    })[0];
-  };
-  // A pass without an accumulator.
-  auto pass = [&](const std::function<void(bool, Value)> &step) {
-    loop(idx(0), vectors, width, [&](Value r) { step(true, r); });
-    loop(vectors, n, 1, [&](Value r) { step(false, r); });
-  };
-
-  Value max = reducePass(-std::numeric_limits<double>::infinity(),
-                         vector::CombiningKind::MAXIMUMF,
-                         [&](bool whole, Value r, Value m) {
-                           return maxOp(get(whole, scores, add(at, r)), m);
-                         });
-  Value maxes = splat(max);
-  Value sum = reducePass(
-      0.0, vector::CombiningKind::ADD, [&](bool whole, Value r, Value z) {
+  Value max = vectorReduce(n, -std::numeric_limits<double>::infinity(),
+                           vector::CombiningKind::MAXIMUMF,
+                           [&](bool whole, Value r, Value m) {
+                             return maxOp(get(whole, scores, add(at, r)), m);
+                           });
+  Value sum = vectorReduce(
+      n, 0.0, vector::CombiningKind::ADD, [&](bool whole, Value r, Value z) {
         Value e = exp(arith::SubFOp::create(b, get(whole, scores, add(at, r)),
-                                            whole ? maxes : max, fastMath));
+                                            operand(whole, max), fastMath));
         put(whole, e, scores, add(at, r));
         return Value(arith::AddFOp::create(b, z, e, fastMath));
       });
   Value inverse = arith::DivFOp::create(b, kb.constant(1.0), sum);
-  Value inverses = splat(inverse);
   // The normalised values into the slots and, when those are not the
   // heads themselves, into the heads.
-  pass([&](bool whole, Value r) {
-    Value norm =
-        fmul(get(whole, scores, add(at, r)), whole ? inverses : inverse);
+  vectorPass(n, [&](bool whole, Value r) {
+    Value norm = fmul(get(whole, scores, add(at, r)), operand(whole, inverse));
     put(whole, norm, scores, add(at, r));
     if (args.storeHeads)
       return;
@@ -770,18 +793,20 @@ void TileEmitter::softmaxForward(const Lane &lane) {
 }
 
 void TileEmitter::softmaxBackward(const Lane &lane) {
-  // d raw = norm * (d norm - sum norm * d norm), left in the slots.
-  Value dot = loop(
-      idx(0), lane.rows, 1, {kb.constant(0.0)}, [&](Value r, ValueRange s) {
-        Value p = fmul(load(scores, add(lane.slot, r)),
-                       load(args.dacc, add(lane.head, r)));
-        return SmallVector<Value>{arith::AddFOp::create(b, s[0], p, fastMath)};
-      })[0];
-  loop(idx(0), lane.rows, 1, [&](Value r) {
-    Value norm = load(scores, add(lane.slot, r));
-    Value d = arith::SubFOp::create(b, load(args.dacc, add(lane.head, r)), dot,
-                                    fastMath);
-    store(fmul(norm, d), scoreGradients, add(lane.slot, r));
+  // d raw = norm * (d norm - sum norm * d norm), left in the slots (for a
+  // pass-through head, in place of d norm).
+  Value dot =
+      vectorReduce(lane.rows, 0.0, vector::CombiningKind::ADD,
+                   [&](bool whole, Value r, Value s) {
+                     Value p = fmul(get(whole, scores, add(lane.slot, r)),
+                                    get(whole, args.dacc, add(lane.head, r)));
+                     return Value(arith::AddFOp::create(b, s, p, fastMath));
+                   });
+  vectorPass(lane.rows, [&](bool whole, Value r) {
+    Value norm = get(whole, scores, add(lane.slot, r));
+    Value d = arith::SubFOp::create(b, get(whole, args.dacc, add(lane.head, r)),
+                                    operand(whole, dot), fastMath);
+    put(whole, fmul(norm, d), scoreGradients, add(lane.slot, r));
   });
 }
 
@@ -818,12 +843,13 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
   int64_t count = ls.size();
   forEachBlock(lo, hi, [&](Value r0, Value n) {
     // d score * scalars: the coefficient of both vectors' gradients.
-    gatherBlock(ls, shared, r0, n, [&](unsigned m, Value r) {
-      Value d = load(scoreGradients, add(ls[m].slot, r));
-      if (form.scalars.empty())
-        return d;
-      return fmul(d, tileScalars);
-    });
+    gatherBlock(ls, shared, r0, n, /*contiguous=*/true,
+                [&](bool whole, unsigned m, Value r) {
+                  Value d = get(whole, scoreGradients, add(ls[m].slot, r));
+                  if (form.scalars.empty())
+                    return d;
+                  return fmul(d, operand(whole, tileScalars));
+                });
     // The lanes' vectors: d x_m += sum_r coef * y_r.
     when(/*forShared=*/false,
          [&] { scaleRowsByGroups(count, n, args.values, args.dvalues, xs); });
@@ -904,6 +930,35 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
       SmallVector<Value> ys;
       for (int64_t j = 0; j < nr; ++j)
         ys.push_back(load(offBuf, add(i0, idx(j))));
+      if (nr == 4 && !bases.empty() && (width == 8 || width == 4)) {
+        // Consecutive scalars: four rows' gradients of a lane as one
+        // vector, added to four consecutive atoms' gradients.
+        auto four = VectorType::get({4}, b.getF64Type());
+        Value r = add(r0, i0);
+        auto get4 = [&](Value mem, Value at) {
+          return Value(vector::LoadOp::create(b, four, mem, ValueRange{at}));
+        };
+        forEachGroup(count, [&](int64_t first, int64_t size) {
+          SmallVector<Value> d = dotsOfFourRows(
+              args.aggs, ArrayRef(slots).slice(first, size), args.values, ys);
+          for (int64_t g = 0; g < size; ++g) {
+            ArrayRef<Value> at = bases[first + g];
+            for (auto [sc, base] : llvm::enumerate(at)) {
+              if (!form.scalarNeedsGradient[sc])
+                continue;
+              Value grad = d[g];
+              for (auto [other, elsewhere] : llvm::enumerate(at))
+                if (other != sc)
+                  grad = fmul(grad, get4(args.values, add(elsewhere, r)));
+              Value where = add(base, r);
+              Value sum = arith::AddFOp::create(b, get4(args.dvalues, where),
+                                                grad, fastMath);
+              vector::StoreOp::create(b, sum, args.dvalues, ValueRange{where});
+            }
+          }
+        });
+        return;
+      }
       forEachGroup(count, [&](int64_t first, int64_t size) {
         SmallVector<Value> d = dots(
             args.aggs, ArrayRef(slots).slice(first, size), args.values, ys);
