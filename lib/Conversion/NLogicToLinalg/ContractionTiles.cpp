@@ -602,11 +602,35 @@ void TileEmitter::vectorPass(Value n,
 Value TileEmitter::vectorReduce(
     Value n, double init, vector::CombiningKind kind,
     const std::function<Value(bool, Value, Value)> &step) {
+  // Four accumulators over runs of four vectors, so that the step's
+  // latency (an FMA's, a compare's) is not paid once per vector; then the
+  // remaining vectors into the first.
+  constexpr int64_t kChains = 4;
+  Value runs = mul(arith::DivUIOp::create(b, n, idx(kChains * width)),
+                   idx(kChains * width));
   Value vectors = mul(arith::DivUIOp::create(b, n, idx(width)), idx(width));
-  Value vacc = loop(idx(0), vectors, width, {splat(kb.constant(init))},
-                    [&](Value i, ValueRange acc) {
-                      return SmallVector<Value>{step(true, i, acc[0])};
-                    })[0];
+  SmallVector<Value> chains =
+      loop(idx(0), runs, kChains * width,
+           SmallVector<Value>(kChains, splat(kb.constant(init))),
+           [&](Value i, ValueRange acc) {
+             SmallVector<Value> next;
+             for (int64_t c = 0; c < kChains; ++c)
+               next.push_back(step(true, add(i, idx(c * width)), acc[c]));
+             return next;
+           });
+  chains[0] =
+      loop(runs, vectors, width, {chains[0]}, [&](Value i, ValueRange acc) {
+        return SmallVector<Value>{step(true, i, acc[0])};
+      })[0];
+  // The chains combine by the kind's operation (the two kinds used here).
+  auto combine = [&](Value x, Value y) -> Value {
+    if (kind == vector::CombiningKind::ADD)
+      return arith::AddFOp::create(b, x, y, fastMath);
+    assert(kind == vector::CombiningKind::MAXIMUMF && "unexpected kind");
+    return arith::MaximumFOp::create(b, x, y, fastMath);
+  };
+  Value vacc =
+      combine(combine(chains[0], chains[1]), combine(chains[2], chains[3]));
   Value start = vector::ReductionOp::create(b, kind, vacc, fastMath);
   return loop(vectors, n, 1, {start}, [&](Value i, ValueRange acc) {
     return SmallVector<Value>{step(false, i, acc[0])};
