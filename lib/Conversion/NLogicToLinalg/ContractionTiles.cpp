@@ -156,10 +156,11 @@ static void forEachGroup(int64_t count,
 }
 /// Rows whose coefficients and offsets are gathered into stack buffers at
 /// a time.
-constexpr int64_t kRowBlock = 64;
+constexpr int64_t kRowBlock = 32;
 
 /// One lane of a tile, as the kernels address it.
 struct Lane {
+  Value index; ///< the lane's position in its tile
   Value id, firstRow;
   /// Dot: the group's first and end segment (an empty range when the tile
   /// owns the group), the rows the tile owns, and where the group's
@@ -186,8 +187,8 @@ public:
     coefBuf =
         kb.allocAtEntry(MemRefType::get({kRowBlock * kLanes}, b.getF64Type()));
     laneOffBuf = kb.allocAtEntry(MemRefType::get({kLanes}, b.getIndexType()));
+    laneDotBuf = kb.allocAtEntry(MemRefType::get({kLanes}, b.getF64Type()));
     scores = args.storeHeads ? args.values : args.aggs;
-    scoreGradients = args.storeHeads ? args.dvalues : args.aggs;
   }
 
   void forward();
@@ -349,9 +350,12 @@ private:
   /// instead of a libm call per element: within 2 ulp (fast-math only).
   Value exp(Value x);
   Value constantLike(Type type, double v);
-  /// Dot: the raw scores' gradients of an owned lane, into its slots.
+  /// Dot: sum norm * d norm over an owned lane's group, into laneDotBuf:
+  /// the softmax's backward without a pass that stores the raw scores'
+  /// gradients (gradientRows computes them as it gathers them).
   void softmaxBackward(const Lane &lane);
-  /// Dot: the vectors' gradients from the slots' score gradients.
+  /// Dot: the vectors' gradients, from the raw scores' gradients
+  /// norm * (d norm - laneDotBuf[lane]) times the scalars.
   void gradientRows(ArrayRef<Lane> ls, Value shared, Value lo, Value hi);
 
   void dotForward(int64_t lanes, Value record, Value rows, Value shared);
@@ -368,12 +372,12 @@ private:
   arith::FastMathFlags fastMath;
   Value offBuf, coefBuf; ///< kRowBlock offsets; kLanes x kRowBlock coefs
   Value laneOffBuf;      ///< the lanes' vector offsets
-  /// Dot: where a lane's scores (then its softmax) and their gradients
-  /// sit, from the lane's `slot` on: the aggregate slots, or for a
-  /// pass-through head (args.storeHeads) the head atoms' values and their
-  /// gradients themselves (`slot` is then the first head atom), which
-  /// saves a copy of every score and of its gradient.
-  Value scores, scoreGradients;
+  Value laneDotBuf;      ///< Dot, backward: each lane's softmax dot product
+  /// Dot: where a lane's scores (then its softmax) sit, from the lane's
+  /// `slot` on: the aggregate slots, or for a pass-through head
+  /// (args.storeHeads) the head atoms' values themselves (`slot` is then
+  /// the first head atom), which saves a copy of every score.
+  Value scores;
   /// Dot: the product of the scalars, atoms without arguments (the same in
   /// every row), read once per tile.
   Value tileScalars;
@@ -419,6 +423,7 @@ void TileEmitter::forEachLane(int64_t count, Value record, Value shared,
 
 Lane TileEmitter::laneAt(Value m, Value record, Value shared) {
   Lane lane;
+  lane.index = m;
   Value field = add(record, mul(m, idx(2)));
   lane.id = load32(args.tiles, add(field, idx(4)));
   Value second = load32(args.tiles, add(field, idx(5)));
@@ -817,8 +822,8 @@ void TileEmitter::softmaxForward(const Lane &lane) {
 }
 
 void TileEmitter::softmaxBackward(const Lane &lane) {
-  // d raw = norm * (d norm - sum norm * d norm), left in the slots (for a
-  // pass-through head, in place of d norm).
+  // d raw = norm * (d norm - sum norm * d norm): the sum here, the rest
+  // where gradientRows gathers it.
   Value dot =
       vectorReduce(lane.rows, 0.0, vector::CombiningKind::ADD,
                    [&](bool whole, Value r, Value s) {
@@ -826,12 +831,7 @@ void TileEmitter::softmaxBackward(const Lane &lane) {
                                     get(whole, args.dacc, add(lane.head, r)));
                      return Value(arith::AddFOp::create(b, s, p, fastMath));
                    });
-  vectorPass(lane.rows, [&](bool whole, Value r) {
-    Value norm = get(whole, scores, add(lane.slot, r));
-    Value d = arith::SubFOp::create(b, get(whole, args.dacc, add(lane.head, r)),
-                                    operand(whole, dot), fastMath);
-    put(whole, fmul(norm, d), scoreGradients, add(lane.slot, r));
-  });
+  store(dot, laneDotBuf, lane.index);
 }
 
 void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
@@ -866,10 +866,14 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
   };
   int64_t count = ls.size();
   forEachBlock(lo, hi, [&](Value r0, Value n) {
-    // d score * scalars: the coefficient of both vectors' gradients.
+    // d raw score * scalars: the coefficient of both vectors' gradients.
     gatherBlock(ls, shared, r0, n, /*contiguous=*/true,
                 [&](bool whole, unsigned m, Value r) {
-                  Value d = get(whole, scoreGradients, add(ls[m].slot, r));
+                  Value norm = get(whole, scores, add(ls[m].slot, r));
+                  Value dNorm = get(whole, args.dacc, add(ls[m].head, r));
+                  Value dot = operand(whole, load(laneDotBuf, ls[m].index));
+                  Value d = fmul(
+                      norm, arith::SubFOp::create(b, dNorm, dot, fastMath));
                   if (form.scalars.empty())
                     return d;
                   return fmul(d, operand(whole, tileScalars));
