@@ -357,30 +357,6 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       placed.push_back({graph, a});
     }
   }
-  // A softmax head is normalised over its whole group: members no query
-  // reaches get slots too (their inputs are in the order already: the
-  // grounder's order lists a whole group's inputs). Only groups the
-  // queries reach are completed: a group that a completion makes partial
-  // stays partial (an error below), as its other members' inputs are not
-  // in the order. Groups are walked member by member, not looked up per
-  // placed atom.
-  for (const GroundGraph *graph : graphs) {
-    std::vector<int64_t> &offs = offsets[graph];
-    auto isPlaced = [&](int m) { return offs[m] >= 0; };
-    std::vector<const SoftmaxGroup *> reached;
-    for (const SoftmaxGroup &group : graph->groups)
-      if (llvm::any_of(group.members, isPlaced) &&
-          !llvm::all_of(group.members, isPlaced))
-        reached.push_back(&group);
-    for (const SoftmaxGroup *group : reached)
-      for (int m : group->members) {
-        if (offs[m] >= 0)
-          continue;
-        offs[m] = next;
-        next += relationSize(graph->atoms[m].relation);
-        placed.push_back({graph, m});
-      }
-  }
   if (next > INT32_MAX) {
     error = "the batch is too large for 32-bit offsets; use a smaller "
             "--batch-size";
@@ -510,8 +486,11 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
         auto isPlaced = [&](int m) { return offs[m] >= 0; };
         if (llvm::none_of(group.members, isPlaced))
           continue;
+        // The grounder's order reaches whole groups (and, transitively,
+        // the groups of their members' other softmax rules).
         if (!llvm::all_of(group.members, isPlaced)) {
-          error = "a softmax group is only partly reached by the queries";
+          error = "internal error: a softmax group is only partly in the "
+                  "evaluation order";
           return failure();
         }
         int32_t first = table.numSegments;

@@ -143,11 +143,13 @@ std::vector<Tensor> Evaluator::forward(const GroundNetwork &net,
     for (RuleState &rs : state.rules) {
       const RuleModel &rule = model.rules[rs.rule];
       if (rule.aggregation == Aggregation::softmax) {
-        // Members of the group are evaluated together.
+        // Members of the group are evaluated together: their ground rules
+        // of this rule (the inputs of those are in the order before `a`;
+        // those of the members' other rules may not be yet).
         int group = net.groupOf(a, rs.rule);
         for (int m : net.groups()[group].members)
           for (int g : net.atoms()[m].groundRules)
-            if (registers[g].empty())
+            if (net.rules()[g].rule == rs.rule && registers[g].empty())
               evaluateRuleNeuron(g, net, params);
         rs.aggregated = softmaxValue(group, a, net);
       } else {

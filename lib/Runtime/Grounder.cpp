@@ -793,6 +793,12 @@ struct Grounder::Impl {
     // own (otherwise a group of N members costs N^2, attention N^3).
     std::vector<char> groupInputsDone(n.groups.size(), false);
     llvm::DenseMap<int, llvm::SmallVector<int, 1>> groupsExpandedBy;
+    // The other members of an expanded group: reached too (the softmax
+    // normalises over them), so they are ordered after the queries' atoms
+    // with their own inputs, and their groups of other softmax rules are
+    // expanded in turn. (A group left partial would otherwise depend on
+    // raw values nobody computes.)
+    std::vector<int> membersToReach;
     auto inputsOf = [&](int atomId, std::vector<int> &out) {
       int lastRule = -1;
       for (int g : n.atoms[atomId].groundRules) {
@@ -806,6 +812,9 @@ struct Grounder::Impl {
         if (groupIt != n.groupOf.end() && !groupInputsDone[groupIt->second]) {
           members = n.groups[groupIt->second].members;
           groupsExpandedBy[atomId].push_back(groupIt->second);
+          for (int m : members)
+            if (m != atomId && state[m] == Unseen)
+              membersToReach.push_back(m);
         }
         for (int m : members)
           for (int g2 : n.atoms[m].groundRules) {
@@ -835,9 +844,21 @@ struct Grounder::Impl {
       std::reverse(pending.begin() + start, pending.end());
       frames.push_back({a, start});
     };
-    for (int root : sampleNet.queryAtoms) {
-      if (root < 0 || state[root] == Done)
-        continue;
+    auto nextRoot = [&, q = size_t(0)]() mutable {
+      while (q < sampleNet.queryAtoms.size()) {
+        int root = sampleNet.queryAtoms[q++];
+        if (root >= 0 && state[root] == Unseen)
+          return root;
+      }
+      while (!membersToReach.empty()) {
+        int m = membersToReach.back();
+        membersToReach.pop_back();
+        if (state[m] == Unseen)
+          return m;
+      }
+      return -1;
+    };
+    for (int root = nextRoot(); root >= 0; root = nextRoot()) {
       push(root);
       while (!frames.empty()) {
         Frame &frame = frames.back();
