@@ -344,17 +344,41 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       offs.assign(graph->atoms.size(), -1);
       graphs.push_back(graph);
     }
-    for (int a : net->order) {
-      if (offs[a] >= 0)
-        continue;
+    auto place = [&](int a) {
       int r = graph->atoms[a].relation;
       if (r >= int(shapes.size())) {
         error = "an atom of a relation the template does not declare";
-        return failure();
+        return false;
       }
       offs[a] = next;
       next += relationSize(r);
       placed.push_back({graph, a});
+      return true;
+    };
+    for (int a : net->order) {
+      if (offs[a] >= 0)
+        continue;
+      if (!place(a))
+        return failure();
+      // The other members of a's softmax groups go right after it: a Dot
+      // tile needs a group's heads consecutive, and in the order the first
+      // group's members are interleaved with other inputs of the rule that
+      // reads them (attention's v(J) between weights(0, J) and
+      // weights(0, J + 1)). Placement is not evaluation order: the levels
+      // below follow the networks' orders.
+      int lastRule = -1;
+      for (int gr : graph->atoms[a].groundRules) {
+        int k = graph->rules[gr].rule;
+        if (k == lastRule || model.rules[k].aggregation != Aggregation::softmax)
+          continue;
+        lastRule = k;
+        auto it = graph->groupOf.find({a, k});
+        if (it == graph->groupOf.end())
+          continue;
+        for (int m : graph->groups[it->second].members)
+          if (offs[m] < 0 && !place(m))
+            return failure();
+      }
     }
   }
   if (next > INT32_MAX) {
@@ -381,8 +405,8 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       ruleOf.push_back(gr.rule);
   }
 
-  // Recursion levels of the atoms of recursive relations, in placement
-  // order (which puts dependencies first).
+  // Recursion levels of the atoms of recursive relations, in the networks'
+  // evaluation orders (which put dependencies first; placement may not).
   std::map<const GroundGraph *, std::vector<int>> levels;
   for (const GroundGraph *g : graphs)
     levels[g].assign(g->atoms.size(), 0);
@@ -390,9 +414,7 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
   // otherwise.)
   bool anyRecursive = llvm::any_of(
       model.rules, [](const RuleModel &rule) { return rule.recursive; });
-  for (const auto &[graph, a] : placed) {
-    if (!anyRecursive)
-      break; // no atom has a level above 1
+  auto setLevel = [&](const GroundGraph *graph, int a) {
     const GroundAtom &atom = graph->atoms[a];
     const std::vector<int32_t> &ruleOf = ruleOfGroundRule[graph];
     int comp = model.relations[atom.relation].component;
@@ -400,7 +422,7 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
       return model.rules[ruleOf[gr]].recursive;
     });
     if (atom.groundRules.empty() || !recursive)
-      continue;
+      return;
     std::vector<int> &levelOf = levels[graph];
     int level = 1;
     for (int gr : atom.groundRules)
@@ -408,6 +430,12 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
         if (model.relations[graph->atoms[b].relation].component == comp)
           level = std::max(level, levelOf[b] + 1);
     levelOf[a] = level;
+  };
+  for (const GroundNetwork *net : nets) {
+    if (!anyRecursive)
+      break; // no atom has a level above 1
+    for (int a : net->order)
+      setLevel(net->graph.get(), a);
   }
 
   int64_t aggNext = 0;
