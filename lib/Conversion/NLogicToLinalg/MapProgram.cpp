@@ -469,10 +469,16 @@ FailureOr<int> MapProgram::emitOp(Operation &op) {
       // multiply them in last, so that `s * k^T * q` is one dot product
       // and one multiplication (and its gradient with respect to s the
       // dot product, kept) instead of a scaled copy of k first.
-      if (kb.reassociates())
-        std::stable_partition(ins.begin(), ins.end(), [&](int i) {
-          return !slots[i].value.isScalarLike();
-        });
+      // (Two passes, not std::stable_partition, whose temporary buffer
+      // libstdc++ allocates through the deprecated get_temporary_buffer.)
+      if (kb.reassociates()) {
+        SmallVector<int> reordered;
+        for (bool scalars : {false, true})
+          for (int i : ins)
+            if (slots[i].value.isScalarLike() == scalars)
+              reordered.push_back(i);
+        ins.assign(reordered.begin(), reordered.end());
+      }
       int acc = ins.front();
       for (int in : ArrayRef<int>(ins).drop_front())
         acc = emitProduct2(acc, in);
