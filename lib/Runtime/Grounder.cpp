@@ -807,9 +807,13 @@ struct Grounder::Impl {
           continue; // one pass per rule covers all its ground rules
         lastRule = gr.rule;
         auto groupIt = n.groupOf.find({atomId, gr.rule});
+        // Once a member that expanded the group is done, so are the
+        // inputs of every member for this rule, this atom's included.
+        if (groupIt != n.groupOf.end() && groupInputsDone[groupIt->second])
+          continue;
         llvm::SmallVector<int, 1> own = {atomId};
         llvm::ArrayRef<int> members = own;
-        if (groupIt != n.groupOf.end() && !groupInputsDone[groupIt->second]) {
+        if (groupIt != n.groupOf.end()) {
           members = n.groups[groupIt->second].members;
           groupsExpandedBy[atomId].push_back(groupIt->second);
           for (int m : members)
