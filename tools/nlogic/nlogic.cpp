@@ -473,8 +473,11 @@ static int runTrain(MLIRContext &ctx) {
                        total / std::max(secs, 1e-9));
   }
 
+  // The final evaluation reuses the training layout: a second one (in
+  // evaluation batches) would cost as long as the first and as much
+  // memory, seconds and gigabytes for a long sequence's attention.
   std::vector<Tensor> outputs, targets;
-  evaluateAll(*eng, data, params, outputs, targets);
+  evaluateAll(*eng, data, params, outputs, targets, batches);
   Metrics final = computeMetrics(loss, outputs, targets);
   llvm::outs() << llvm::format("trained %u epochs on %zu samples: loss %.6f  "
                                "accuracy %.4f  mse %.6f",
