@@ -178,6 +178,12 @@ FailureOr<std::vector<int>> Session::batches(size_t size, std::string &error) {
 
 FailureOr<std::vector<std::vector<Tensor>>>
 Session::evaluate(std::string &error) {
+  // Every layout gives the same outputs: after training, evaluate in the
+  // training batches rather than lay the samples out a second time (as
+  // long and as large as the first, seconds and gigabytes for a long
+  // sequence's attention).
+  if (!batchesBySize.empty() && !batchesBySize.count(kEvalBatchSize))
+    return evaluateBatches(*engine, batchesBySize.begin()->second, params);
   FailureOr<std::vector<int>> ids = batches(kEvalBatchSize, error);
   if (failed(ids))
     return failure();
