@@ -175,12 +175,9 @@ public:
   TileEmitter(KernelBuilder &kb, const ContractionForm &form,
               const TileArgs &args)
       : kb(kb), b(kb.builder()), form(form), args(args) {
-    width = form.length % 8 == 0   ? 8
-            : form.length % 4 == 0 ? 4
-            : form.length % 2 == 0 ? 2
-                                   : 1;
-    int64_t vectors = form.length / width;
-    perChunk = vectors % 4 == 0 ? 4 : vectors % 2 == 0 ? 2 : 1;
+    auto [w, chunk] = vectorChunks(form.length);
+    width = w;
+    perChunk = chunk;
     vecType = VectorType::get({width}, b.getF64Type());
     fastMath = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
     offBuf = kb.allocAtEntry(MemRefType::get({kRowBlock}, b.getIndexType()));
@@ -362,6 +359,11 @@ private:
   void dotBackward(int64_t lanes, Value record, Value rows, Value shared);
   void scaleForward(int64_t lanes, Value record, Value rows, Value shared);
   void scaleBackward(int64_t lanes, Value record, Value rows, Value shared);
+  /// Scale, backward: d s += d * (the other scalars) for each of a row's
+  /// scalars (at offsets `at` of the value arena) that needs a gradient;
+  /// `d` is an f64, or a vector of consecutive rows' (then so are the
+  /// scalars at each offset).
+  void addScalarGradients(Value d, ArrayRef<Value> at);
 
   KernelBuilder &kb;
   ImplicitLocOpBuilder &b;
@@ -961,28 +963,15 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
       if (nr == 4 && !bases.empty() && (width == 8 || width == 4)) {
         // Consecutive scalars: four rows' gradients of a lane as one
         // vector, added to four consecutive atoms' gradients.
-        auto four = VectorType::get({4}, b.getF64Type());
         Value r = add(r0, i0);
-        auto get4 = [&](Value mem, Value at) {
-          return Value(vector::LoadOp::create(b, four, mem, ValueRange{at}));
-        };
         forEachGroup(count, [&](int64_t first, int64_t size) {
           SmallVector<Value> d = dotsOfFourRows(
               args.aggs, ArrayRef(slots).slice(first, size), args.values, ys);
           for (int64_t g = 0; g < size; ++g) {
-            ArrayRef<Value> at = bases[first + g];
-            for (auto [sc, base] : llvm::enumerate(at)) {
-              if (!form.scalarNeedsGradient[sc])
-                continue;
-              Value grad = d[g];
-              for (auto [other, elsewhere] : llvm::enumerate(at))
-                if (other != sc)
-                  grad = fmul(grad, get4(args.values, add(elsewhere, r)));
-              Value where = add(base, r);
-              Value sum = arith::AddFOp::create(b, get4(args.dvalues, where),
-                                                grad, fastMath);
-              vector::StoreOp::create(b, sum, args.dvalues, ValueRange{where});
-            }
+            SmallVector<Value> at;
+            for (Value base : bases[first + g])
+              at.push_back(add(base, r));
+            addScalarGradients(d[g], at);
           }
         });
         return;
@@ -1003,17 +992,7 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
               for (Value base : bases[m])
                 at.push_back(add(base, r));
             }
-            for (auto [sc, where] : llvm::enumerate(at)) {
-              if (!form.scalarNeedsGradient[sc])
-                continue;
-              Value grad = d[g * nr + j];
-              for (auto [other, elsewhere] : llvm::enumerate(at))
-                if (other != sc)
-                  grad = fmul(grad, load(args.values, elsewhere));
-              store(arith::AddFOp::create(b, load(args.dvalues, where), grad,
-                                          fastMath),
-                    args.dvalues, where);
-            }
+            addScalarGradients(d[g * nr + j], at);
           }
       });
     };
@@ -1024,6 +1003,31 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
     };
     withScalarBases(ls, record, blocks);
   });
+}
+
+void TileEmitter::addScalarGradients(Value d, ArrayRef<Value> at) {
+  // d is an f64 or a vector of consecutive rows' values; loads and stores
+  // take its type.
+  Type type = d.getType();
+  auto get = [&](Value mem, Value i) -> Value {
+    if (isa<VectorType>(type))
+      return vector::LoadOp::create(b, type, mem, ValueRange{i});
+    return load(mem, i);
+  };
+  for (auto [sc, where] : llvm::enumerate(at)) {
+    if (!form.scalarNeedsGradient[sc])
+      continue;
+    Value grad = d;
+    for (auto [other, elsewhere] : llvm::enumerate(at))
+      if (other != sc)
+        grad = fmul(grad, get(args.values, elsewhere));
+    Value sum =
+        arith::AddFOp::create(b, get(args.dvalues, where), grad, fastMath);
+    if (isa<VectorType>(type))
+      vector::StoreOp::create(b, sum, args.dvalues, ValueRange{where});
+    else
+      store(sum, args.dvalues, where);
+  }
 }
 
 void TileEmitter::forward() {

@@ -104,6 +104,17 @@ Value KernelBuilder::constant(double v) {
   return arith::ConstantOp::create(b, b.getFloatAttr(elementType, v));
 }
 
+VectorChunks mlir::nlogic::kernels::vectorChunks(int64_t length) {
+  auto largestDividing = [](int64_t n, std::initializer_list<int64_t> sizes) {
+    for (int64_t size : sizes)
+      if (n % size == 0)
+        return size;
+    return int64_t(1);
+  };
+  int64_t width = largestDividing(length, {8, 4, 2});
+  return {width, largestDividing(length / width, {4, 2})};
+}
+
 Value KernelBuilder::loadIndex(Value table, Value i) {
   Value v = memref::LoadOp::create(b, table, ValueRange{i});
   return arith::IndexCastOp::create(b, b.getIndexType(), v);

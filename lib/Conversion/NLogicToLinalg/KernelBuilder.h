@@ -50,6 +50,15 @@ struct Buf {
 using ElementFn =
     std::function<Value(ImplicitLocOpBuilder &, ValueRange ins, Value out)>;
 
+/// How the register kernels (tiles, RowProducts) split rows of `length`
+/// f64 elements: vectors of `width` elements, the largest of 8, 4, 2, 1
+/// dividing `length`, taken `perChunk` at a time, the largest of 4, 2, 1
+/// dividing the number of vectors.
+struct VectorChunks {
+  int64_t width, perChunk;
+};
+VectorChunks vectorChunks(int64_t length);
+
 class KernelBuilder {
 public:
   /// Stack buffers are created at the start of `entry` so that loops do

@@ -21,9 +21,9 @@ public:
   RowProductEmitter(KernelBuilder &kb, int64_t cols,
                     const RowProductOperands &ops, bool accumulate)
       : kb(kb), b(kb.builder()), ops(ops), accumulate(accumulate) {
-    width = cols % 8 == 0 ? 8 : cols % 4 == 0 ? 4 : cols % 2 == 0 ? 2 : 1;
-    int64_t n = cols / width;
-    vectors = n % 4 == 0 ? 4 : n % 2 == 0 ? 2 : 1;
+    VectorChunks chunks = vectorChunks(cols);
+    width = chunks.width;
+    vectors = chunks.perChunk;
     vecType = VectorType::get({width}, b.getF64Type());
   }
 
