@@ -174,10 +174,13 @@ private:
   std::vector<std::pair<int64_t, int64_t>> shapes;
   std::vector<int64_t> aggregateSizes;
   std::vector<TilingForm> tiling; // per rule
-  /// Per rule, over all batches: tiles of 16 lanes and of one, and the
-  /// rows the tiles compute of all rows.
+  /// Per rule, over all batches: tiles of 16 lanes and of one, the rows
+  /// the tiles compute of all rows, and the rows of the wide tiles' whole
+  /// blocks (those of a packed panel) and how many of them are packed (the
+  /// rest are reused from the previous wide tile's panel).
   struct TileCounts {
     int64_t wide = 0, oneLane = 0, tiledRows = 0, rows = 0;
+    int64_t panelRows = 0, packedRows = 0;
   };
   std::vector<TileCounts> tileCounts;
   int64_t numParameters;
@@ -542,13 +545,21 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
     // many rows each owns.
     TileCounts &c = tileCounts[k];
     c.rows += table.numRows;
+    int32_t previousWhole = 0;
     for (size_t t = 0; t < table.tiles.size(); t += NLOGIC_TILE_RECORD) {
       int32_t lanes = table.tiles[t];
+      if (lanes == NLOGIC_TILE_LANES) {
+        int32_t rows = table.tiles[t + 1], reused = table.tiles[t + 4];
+        int32_t whole = rows / NLOGIC_TILE_ROW_BLOCK * NLOGIC_TILE_ROW_BLOCK;
+        c.panelRows += whole;
+        c.packedRows += whole - std::min(reused, previousWhole);
+        previousWhole = whole;
+      }
       ++(lanes == NLOGIC_TILE_LANES ? c.wide : c.oneLane);
       for (int32_t m = 0; m < lanes; ++m)
         c.tiledRows += tiling[k].kind == NLOGIC_TILING_SCALE
                            ? table.tiles[t + 1]
-                           : table.tiles[t + 5 + 2 * m];
+                           : table.tiles[t + NLOGIC_TILE_HEADER + 1 + 2 * m];
     }
   }
 
@@ -656,6 +667,7 @@ std::string CompiledEngine::describeLayout() const {
                                                : "scaled vectors")
        << "): " << c.wide << " of " << NLOGIC_TILE_LANES << " lanes, "
        << c.oneLane << " of one; " << c.tiledRows << " of " << c.rows
+       << " rows; packed panels: " << c.packedRows << " of " << c.panelRows
        << " rows\n";
   }
   return text;

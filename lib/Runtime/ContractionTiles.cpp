@@ -147,11 +147,24 @@ std::vector<int32_t> TileFinder::run() {
       lanes[l].firstRow = lanes[l].eligible;
   }
   std::vector<int32_t> tiles;
+  // The shared atoms of the last wide tile's rows: the kernels keep them
+  // packed from one wide tile to the next (dense attention's tiles all
+  // share every key, causal attention's a growing prefix of them).
+  std::vector<int32_t> packed;
   auto emit = [&](const LaneRows *ls, int32_t count, int32_t rows) {
     int32_t flags = 0;
     if (!dot() && contiguousScalars(ls, count, rows))
       flags |= NLOGIC_TILE_CONTIGUOUS_SCALARS;
-    tiles.insert(tiles.end(), {count, rows, shared, flags});
+    int32_t reused = 0;
+    if (count == NLOGIC_TILE_LANES) {
+      while (reused < rows && reused < int32_t(packed.size()) &&
+             packed[reused] == atom(rowOf(ls[0].id, reused), shared))
+        ++reused;
+      packed.resize(rows);
+      for (int32_t r = reused; r < rows; ++r)
+        packed[r] = atom(rowOf(ls[0].id, r), shared);
+    }
+    tiles.insert(tiles.end(), {count, rows, shared, flags, reused});
     for (int32_t m = 0; m < NLOGIC_TILE_LANES; ++m) {
       bool real = m < count;
       tiles.push_back(real ? ls[m].id : 0);

@@ -184,9 +184,10 @@ class Case:
         self.lines.append("out / 0 [activation=sigmoid]")
         return "\n".join(self.lines) + "\n"
 
-    def sample(self):
+    def sample(self, long=False):
         rng = self.rng
-        n = rng.randint(2, 9 if self.attention else 5)
+        n = rng.randint(17, 80) if long else rng.randint(
+            2, 9 if self.attention else 5)
         facts = []
         for i in range(n):
             facts.append(f"{vec(rng, self.feature_dim)} f({i})")
@@ -201,17 +202,21 @@ class Case:
 
 
 def main():
-    args = check_cases.parse_args(
-        __doc__.splitlines()[0],
-        lambda parser: parser.add_argument(
+    def options(parser):
+        parser.add_argument(
             "--attention", action="store_true",
-            help="half the rules attention (what register tiles compute)"))
+            help="half the rules attention (what register tiles compute)")
+        parser.add_argument(
+            "--long", action="store_true",
+            help="samples of 17-80 positions: 16-lane tiles and their "
+            "packed panels (with --attention)")
+    args = check_cases.parse_args(__doc__.splitlines()[0], options)
     failures = 0
     for k in range(args.count):
         rng = random.Random(args.seed * 100003 + k)
         case = Case(rng)
         template = case.template(args.attention)
-        samples = [case.sample() for _ in range(rng.randint(2, 4))]
+        samples = [case.sample(args.long) for _ in range(rng.randint(2, 4))]
         queries = [f"{rng.choice([0, 1])} out." for _ in samples]
         options = ["--epochs", "2", "--optimizer", "adam", "--lr", "0.05",
                    "--batch-size", str(rng.choice([1, 2, 3])),

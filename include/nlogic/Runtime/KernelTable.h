@@ -47,8 +47,10 @@ typedef struct nlogic_index_arena {
  * record of NLOGIC_TILE_RECORD int32 per tile: lanes (1 or
  * NLOGIC_TILE_LANES), rows R, the body position of the shared atom, flags
  * (NLOGIC_TILE_CONTIGUOUS_SCALARS: each lane's scalar atoms of row r sit at
- * their row-0 offsets + r), then per lane its id (DOT: softmax group;
- * SCALE: segment) and its first row (DOT: the rows it owns).
+ * their row-0 offsets + r), the rows P whose shared atoms are those of the
+ * previous wide tile's rows [0, P) (its packed panel holds them already),
+ * then per lane its id (DOT: softmax group; SCALE: segment) and its first
+ * row (DOT: the rows it owns).
  * Every lane of a tiled rule is in exactly one tile; the rows [0, R) of
  * each lane are the tile's and are left out of the segments' row ranges.
  * Other rules get an empty `tiles`. */
@@ -56,8 +58,13 @@ typedef struct nlogic_index_arena {
 #define NLOGIC_TILING_DOT 1
 #define NLOGIC_TILING_SCALE 2
 #define NLOGIC_TILE_LANES 16
-#define NLOGIC_TILE_RECORD (4 + 2 * NLOGIC_TILE_LANES)
+#define NLOGIC_TILE_HEADER 5
+#define NLOGIC_TILE_RECORD (NLOGIC_TILE_HEADER + 2 * NLOGIC_TILE_LANES)
 #define NLOGIC_TILE_CONTIGUOUS_SCALARS 1
+/* Tiles take their rows in blocks of NLOGIC_TILE_ROW_BLOCK; a wide tile's
+ * whole blocks of shared vectors are packed into a panel the next wide
+ * tile reuses (the header's P rows). */
+#define NLOGIC_TILE_ROW_BLOCK 32
 
 /* Rule k, forward: for each of n segments (head atoms; for a softmax rule,
  * n groups of segments) reduce the substitutions' values, keep the
@@ -110,8 +117,8 @@ typedef struct nlogic_kernel_table {
   /* NULL for relations no rule derives. */
   const nlogic_relation_forward_fn *relation_forward;
   const nlogic_relation_backward_fn *relation_backward;
-  const int64_t *relation_shapes;   /* rows, cols per relation */
-  const int64_t *aggregate_sizes;   /* elements per rule aggregate */
+  const int64_t *relation_shapes; /* rows, cols per relation */
+  const int64_t *aggregate_sizes; /* elements per rule aggregate */
   /* 4 per rule: NLOGIC_TILING_*, the positions of its vector atoms among
    * the body atoms (-1 where none), a mask of its scalar atoms' positions
    * (bit p for body atom p). */

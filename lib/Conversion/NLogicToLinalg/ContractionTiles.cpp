@@ -156,7 +156,12 @@ static void forEachGroup(int64_t count,
 }
 /// Rows whose coefficients and offsets are gathered into stack buffers at
 /// a time.
-constexpr int64_t kRowBlock = 32;
+constexpr int64_t kRowBlock = NLOGIC_TILE_ROW_BLOCK;
+/// Keys per vector of a packed panel (below): its vectors run along the
+/// rows, so the dot products of a lane with eight rows are one vector of
+/// FMAs instead of eight vectors reduced across lanes.
+constexpr int64_t kPanelKeys = 8;
+static_assert(kRowBlock % kPanelKeys == 0, "a block is whole panel vectors");
 
 /// One lane of a tile, as the kernels address it.
 struct Lane {
@@ -355,6 +360,33 @@ private:
   /// norm * (d norm - laneDotBuf[lane]) times the scalars.
   void gradientRows(ArrayRef<Lane> ls, Value shared, Value lo, Value hi);
 
+  /// Runs `body` with the packed panel allocated, sized for the largest
+  /// wide tile of the kernel's tile records, and freed after.
+  void withPanel(const std::function<void()> &body);
+  /// Packs the wide tile's whole blocks of rows, [0, the returned count),
+  /// into the panel, starting after the rows the record says the previous
+  /// wide tile left there.
+  Value packPanel(const Lane &first, Value record, Value rows, Value shared);
+  /// The dot products of the lanes of ls (four at most) with the panel's
+  /// block at r0 (kRowBlock rows), lane-major: kRowBlock / kPanelKeys
+  /// vectors of consecutive rows per lane. `xBase` holds the lanes'
+  /// vectors at `xOffsets`.
+  SmallVector<Value> panelDots(Value xBase, ArrayRef<Value> xOffsets, Value r0);
+  /// panelDots for every group of the lanes at `xOffsets`: fn(lane, row,
+  /// d) for each vector d of the dot products of rows [row, row +
+  /// kPanelKeys).
+  void
+  forEachPanelVector(Value xBase, ArrayRef<Value> xOffsets, Value r0,
+                     const std::function<void(int64_t, Value, Value)> &fn) {
+    forEachGroup(xOffsets.size(), [&](int64_t first, int64_t size) {
+      SmallVector<Value> d = panelDots(xBase, xOffsets.slice(first, size), r0);
+      int64_t perLane = d.size() / size;
+      for (int64_t m = 0; m < size; ++m)
+        for (int64_t j = 0; j < perLane; ++j)
+          fn(first + m, add(r0, idx(j * kPanelKeys)), d[m * perLane + j]);
+    });
+  }
+
   void dotForward(int64_t lanes, Value record, Value rows, Value shared);
   void dotBackward(int64_t lanes, Value record, Value rows, Value shared);
   void scaleForward(int64_t lanes, Value record, Value rows, Value shared);
@@ -375,6 +407,12 @@ private:
   Value offBuf, coefBuf; ///< kRowBlock offsets; kLanes x kRowBlock coefs
   Value laneOffBuf;      ///< the lanes' vector offsets
   Value laneDotBuf;      ///< Dot, backward: each lane's softmax dot product
+  /// The packed panel: the shared vectors of the wide tiles' whole blocks
+  /// of rows, transposed block by block (element e of row r at
+  /// (r - r % kRowBlock) * length + e * kRowBlock + r % kRowBlock), and
+  /// how many leading rows it holds (a memref<1xindex>). Null where the
+  /// kernel has no use for it.
+  Value panel, panelRows;
   /// Dot: where a lane's scores (then its softmax) sit, from the lane's
   /// `slot` on: the aggregate slots, or for a pass-through head
   /// (args.storeHeads) the head atoms' values themselves (`slot` is then
@@ -427,8 +465,8 @@ Lane TileEmitter::laneAt(Value m, Value record, Value shared) {
   Lane lane;
   lane.index = m;
   Value field = add(record, mul(m, idx(2)));
-  lane.id = load32(args.tiles, add(field, idx(4)));
-  Value second = load32(args.tiles, add(field, idx(5)));
+  lane.id = load32(args.tiles, add(field, idx(NLOGIC_TILE_HEADER)));
+  Value second = load32(args.tiles, add(field, idx(NLOGIC_TILE_HEADER + 1)));
   if (form.kind != NLOGIC_TILING_DOT) {
     lane.firstRow = second;
     lane.slot = load32(args.segments, add(mul(lane.id, idx(4)), idx(3)));
@@ -889,14 +927,97 @@ void TileEmitter::gradientRows(ArrayRef<Lane> ls, Value shared, Value lo,
   });
 }
 
+void TileEmitter::withPanel(const std::function<void()> &body) {
+  // Rows of the largest wide tile, rounded down to whole blocks.
+  Value size = memref::DimOp::create(b, args.tiles, 0);
+  Value count = arith::DivUIOp::create(b, size, idx(kRecord));
+  Value most = loop(idx(0), count, 1, {idx(0)}, [&](Value t, ValueRange acc) {
+    Value record = mul(t, idx(kRecord));
+    Value wide = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                       load32(args.tiles, record), idx(kLanes));
+    Value rows = load32(args.tiles, add(record, idx(1)));
+    Value larger = arith::MaxUIOp::create(b, acc[0], rows);
+    return SmallVector<Value>{arith::SelectOp::create(b, wide, larger, acc[0])};
+  })[0];
+  Value blocks = arith::DivUIOp::create(b, most, idx(kRowBlock));
+  Value elements = mul(mul(blocks, idx(kRowBlock)), idx(form.length));
+  panel = memref::AllocOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, b.getF64Type()),
+      ValueRange{elements}, b.getI64IntegerAttr(64));
+  panelRows = kb.allocAtEntry(MemRefType::get({1}, b.getIndexType()));
+  store(idx(0), panelRows, idx(0));
+  body();
+  memref::DeallocOp::create(b, panel);
+}
+
+Value TileEmitter::packPanel(const Lane &first, Value record, Value rows,
+                             Value shared) {
+  Value whole =
+      mul(arith::DivUIOp::create(b, rows, idx(kRowBlock)), idx(kRowBlock));
+  // The rows this tile shares with the previous wide one are packed
+  // already, unless that one had fewer whole blocks.
+  Value reused = load32(args.tiles, add(record, idx(4)));
+  Value start = arith::MinUIOp::create(b, reused, load(panelRows, idx(0)));
+  loop(start, whole, 1, [&](Value r) {
+    Value from = atomOffset(rowOf(first, r), shared);
+    Value inBlock = arith::RemUIOp::create(b, r, idx(kRowBlock));
+    Value to = add(mul(sub(r, inBlock), idx(form.length)), inBlock);
+    loop(idx(0), idx(form.length), 1, [&](Value e) {
+      store(load(args.values, add(from, e)), panel,
+            add(to, mul(e, idx(kRowBlock))));
+    });
+  });
+  store(whole, panelRows, idx(0));
+  return whole;
+}
+
+SmallVector<Value> TileEmitter::panelDots(Value xBase, ArrayRef<Value> xOffsets,
+                                          Value r0) {
+  constexpr int64_t kVectors = kRowBlock / kPanelKeys;
+  auto keys = VectorType::get({kPanelKeys}, b.getF64Type());
+  Value blockBase = mul(r0, idx(form.length));
+  SmallVector<Value> inits(
+      xOffsets.size() * kVectors,
+      arith::ConstantOp::create(
+          b, DenseElementsAttr::get(keys, b.getF64FloatAttr(0.0))));
+  return loop(idx(0), idx(form.length), 1, inits, [&](Value e, ValueRange acc) {
+    Value at = add(blockBase, mul(e, idx(kRowBlock)));
+    SmallVector<Value> ks, next;
+    for (int64_t j = 0; j < kVectors; ++j)
+      ks.push_back(vector::LoadOp::create(
+          b, keys, panel, ValueRange{add(at, idx(j * kPanelKeys))}));
+    for (auto [m, x] : llvm::enumerate(xOffsets)) {
+      Value xe = vector::BroadcastOp::create(b, keys, load(xBase, add(x, e)));
+      for (int64_t j = 0; j < kVectors; ++j)
+        next.push_back(fma(xe, ks[j], acc[m * kVectors + j]));
+    }
+    return next;
+  });
+}
+
 void TileEmitter::dotForward(int64_t count, Value record, Value rows,
                              Value shared) {
   SmallVector<Lane> ls = lanes(count, record, shared);
   tileScalars = scalarProduct(ls[0].firstRow);
-  // Owned lanes: the shared rows in four-lane blocks, then per lane its
-  // own rows and the softmax. Lanes the tile does not own: their rows
-  // start from zero in the per-row loop.
-  scoreRows(ls, shared, idx(0), rows);
+  // Owned lanes: the shared rows (a wide tile's whole blocks from the
+  // packed panel, the rest in four-lane blocks), then per lane its own
+  // rows and the softmax. Lanes the tile does not own: their rows start
+  // from zero in the per-row loop.
+  Value packed = idx(0);
+  if (count == kLanes) {
+    packed = packPanel(ls[0], record, rows, shared);
+    SmallVector<Value> xs;
+    for (const Lane &l : ls)
+      xs.push_back(l.offset);
+    forEachBlock(idx(0), packed, [&](Value r0, Value) {
+      forEachPanelVector(args.values, xs, r0, [&](int64_t m, Value r, Value d) {
+        if (!form.scalars.empty())
+          d = fmul(d, vector::BroadcastOp::create(b, d.getType(), tileScalars));
+        vector::StoreOp::create(b, d, scores, ValueRange{add(ls[m].slot, r)});
+      });
+    });
+  }
+  scoreRows(ls, shared, packed, rows);
   forEachLane(count, record, shared, [&](const Lane &lane) {
     loop(lane.firstSegment, lane.endSegment, 1, [&](Value s) {
       Value slot = load32(args.segments, add(mul(s, idx(4)), idx(3)));
@@ -946,6 +1067,11 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
       llvm::any_of(form.scalarNeedsGradient, [](bool g) { return g; });
   if (!form.vectorANeedsGradient && !scalarGradients)
     return;
+  // A wide tile's whole blocks of the shared vectors, packed for the
+  // scalars' gradients.
+  Value packed = idx(0);
+  if (scalarGradients && count == kLanes)
+    packed = packPanel(ls[0], record, rows, shared);
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
     gatherScalars(ls, record, shared, r0, n);
     // The shared vectors: d y_r += sum_m (scalars) * d aggregate_m.
@@ -996,10 +1122,38 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
           }
       });
     };
-    auto blocks = [&](ArrayRef<SmallVector<Value>> bases) {
+    auto rowBlocks = [&](ArrayRef<SmallVector<Value>> bases) {
       Value four = mul(arith::DivUIOp::create(b, n, idx(4)), idx(4));
       loop(idx(0), four, 4, [&](Value i0) { block(4, i0, bases); });
       loop(four, n, 1, [&](Value i0) { block(1, i0, bases); });
+    };
+    // Consecutive scalars in a block of the panel: each lane's gradients
+    // of kPanelKeys rows are one vector of dot products, added to as many
+    // consecutive atoms' gradients.
+    auto panelBlock = [&](ArrayRef<SmallVector<Value>> bases) {
+      forEachPanelVector(args.aggs, slots, r0,
+                         [&](int64_t m, Value r, Value d) {
+                           SmallVector<Value> at;
+                           for (Value base : bases[m])
+                             at.push_back(add(base, r));
+                           addScalarGradients(d, at);
+                         });
+    };
+    auto blocks = [&](ArrayRef<SmallVector<Value>> bases) {
+      if (bases.empty() || count != kLanes) {
+        rowBlocks(bases);
+        return;
+      }
+      // Blocks start at multiples of kRowBlock, and the panel holds whole
+      // blocks: a block starting inside it is in it.
+      Value inPanel =
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, r0, packed);
+      auto ifOp = scf::IfOp::create(b, inPanel, /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      panelBlock(bases);
+      b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+      rowBlocks(bases);
     };
     withScalarBases(ls, record, blocks);
   });
@@ -1031,21 +1185,36 @@ void TileEmitter::addScalarGradients(Value d, ArrayRef<Value> at) {
 }
 
 void TileEmitter::forward() {
+  if (form.kind == NLOGIC_TILING_DOT) {
+    // The scores come from the packed panel of the keys.
+    withPanel([&] {
+      forEachTile([&](int64_t lanes, Value record, Value rows, Value shared) {
+        dotForward(lanes, record, rows, shared);
+      });
+    });
+    return;
+  }
   forEachTile([&](int64_t lanes, Value record, Value rows, Value shared) {
-    if (form.kind == NLOGIC_TILING_DOT)
-      dotForward(lanes, record, rows, shared);
-    else
-      scaleForward(lanes, record, rows, shared);
+    scaleForward(lanes, record, rows, shared);
   });
 }
 
 void TileEmitter::backward() {
-  forEachTile([&](int64_t lanes, Value record, Value rows, Value shared) {
-    if (form.kind == NLOGIC_TILING_DOT)
-      dotBackward(lanes, record, rows, shared);
-    else
-      scaleBackward(lanes, record, rows, shared);
-  });
+  auto tiles = [&] {
+    forEachTile([&](int64_t lanes, Value record, Value rows, Value shared) {
+      if (form.kind == NLOGIC_TILING_DOT)
+        dotBackward(lanes, record, rows, shared);
+      else
+        scaleBackward(lanes, record, rows, shared);
+    });
+  };
+  // A Scale tile's scalar gradients (attention's d weights) come from the
+  // packed panel of the shared vectors.
+  if (form.kind == NLOGIC_TILING_SCALE &&
+      llvm::any_of(form.scalarNeedsGradient, [](bool g) { return g; }))
+    withPanel(tiles);
+  else
+    tiles();
 }
 
 void kernels::emitTilesForward(KernelBuilder &kb, const ContractionForm &form,

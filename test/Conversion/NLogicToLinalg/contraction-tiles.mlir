@@ -9,33 +9,63 @@
 // EXACT: nlogic.rule_tiling = array<i32: 0, -1, -1, 0, 0, -1, -1, 0>
 // EXACT-NOT: vector.fma
 
-// Forward of the scores: before the per-row loop, a loop over the tile
-// records; four lanes by four keys of dot products (16 accumulators of
-// vector<8xf64>), reduced and scaled by d_k into the aggregate slots; then
-// the group's softmax in the tile.
+// Forward of the scores: before the loop over the tile records, the
+// packed panel of the keys, sized for the widest tile's whole blocks of 32
+// rows. A wide tile packs the rows the previous one did not leave there,
+// then computes four lanes by 32 keys per register tile: per element, four
+// vectors of eight keys from the panel times a lane's element broadcast
+// (16 accumulators of vector<8xf64>, no reduction across lanes), scaled by
+// d_k into the aggregate slots. The rows after the whole blocks (and
+// one-lane tiles) take four lanes by four keys of dot products, reduced;
+// then the group's softmax in the tile.
 // CHECK-LABEL: func.func @nlogic_rule0_forward(
 // CHECK-SAME: %[[TILES:[a-z0-9]+]]: memref<?xi32> {llvm.noalias}, %{{[a-z0-9]+}}: index)
 // CHECK: memref.dim %[[TILES]]
+// CHECK: %[[PANEL:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf64>
 // CHECK: scf.if
+// CHECK: memref.store %{{.*}}, %[[PANEL]][
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
+// CHECK-COUNT-4: vector.load %[[PANEL]]
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: memref.load
+// CHECK-NEXT: vector.broadcast {{.*}} : f64 to vector<8xf64>
+// CHECK-COUNT-4: vector.fma
+// CHECK: scf.yield
+// CHECK-NOT: vector.reduction
+// CHECK: vector.store {{.*}} : memref<?xf64>, vector<8xf64>
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
 // CHECK-COUNT-16: vector.fma
-// CHECK: vector.reduction <add>, {{.*}} fastmath<reassoc,contract>
+// CHECK: vector.shuffle
+// CHECK: memref.dealloc %[[PANEL]]
+// The per-row loop, for rows no tile took.
 // CHECK: math.exp
 // CHECK-LABEL: func.func @nlogic_rule0_backward(
 // Backward: the per-row loop first, then the tiles; data vectors need no
 // gradients, so the tiles only turn score gradients into the slots.
+// CHECK-NOT: memref.alloc(
 // CHECK: memref.dim
 // CHECK-NOT: vector.fma
 // CHECK-LABEL: func.func @nlogic_rule1_forward(
+// CHECK-NOT: memref.alloc(
 // CHECK: memref.dim
 // CHECK: vector.broadcast
 // CHECK: vector.fma
-// The weighted sum's backward: the scores' gradients are dot products of
-// the aggregate's gradient with the shared vectors, four by four.
+// The weighted sum's backward: the scores' gradients. A wide tile's whole
+// blocks from the packed panel of the shared vectors (eight rows' gradients
+// of a lane as one vector, added to eight consecutive atoms' gradients),
+// the rest as dot products of the aggregate's gradient with the shared
+// vectors, four by four.
 // CHECK-LABEL: func.func @nlogic_rule1_backward(
-// CHECK: memref.dim
+// CHECK: %[[PANEL1:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf64>
+// CHECK: scf.if
+// CHECK: arith.cmpi ult
+// CHECK-NEXT: scf.if
+// CHECK-COUNT-4: vector.load %[[PANEL1]]
+// CHECK: vector.fma
+// CHECK: } else {
 // CHECK-COUNT-16: vector.fma
 // CHECK: vector.reduction <add>
+// CHECK: memref.dealloc %[[PANEL1]]
 
 nlogic.template @attention {
   nlogic.relation @x arity 1 : tensor<16xf64>
