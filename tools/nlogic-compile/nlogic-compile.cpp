@@ -59,6 +59,13 @@ static cl::opt<std::string>
         cl::desc("target CPU: generic (portable), native, or an "
                  "LLVM CPU name"),
         cl::init("generic"), cl::cat(category));
+static cl::opt<bool> fastMath(
+    "fast-math",
+    cl::desc("let reductions reassociate, as `nlogic --fast-math` does: "
+             "vectorised sums, register tiles for attention's products, "
+             "windows of matrix products (rounding differs from the "
+             "reference evaluator's summation order)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("obj (object file), kernels (rule kernels as MLIR), "
@@ -117,6 +124,7 @@ int main(int argc, char **argv) {
   options.prefix = prefix;
   options.warnUnknownShapes = true;
   options.stopAtKernels = emit == "kernels";
+  options.reassociate = fastMath;
   FailureOr<CompiledTemplate> compiled =
       compileTemplate(templates.front(), options);
   if (failed(compiled))
