@@ -38,5 +38,5 @@ config.substitutions.append(("%python", config.python_executable or "python3"))
 
 tool_dirs = [config.nlogic_tools_dir, config.llvm_tools_dir]
 tools = ["nlogic", "nlogic-opt", "nlogic-translate", "nlogic-compile",
-         "nlogic-aot-gcn"]
+         "nlogic-aot-gcn", "nlogic-aot-gcn-fast"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -103,7 +103,7 @@ int main(int argc, char **argv) {
     }
     Metrics m = computeMetrics(Loss::MSE, outputs, targets);
     if (epoch == 1 || epoch == epochs)
-      llvm::outs() << llvm::format("epoch %u: loss %.4f accuracy %.4f\n", epoch,
+      llvm::outs() << llvm::format("epoch %u: loss %.6f accuracy %.4f\n", epoch,
                                    m.loss, m.accuracy);
   }
   return 0;
