@@ -43,7 +43,8 @@ Needs a Python with torch (e.g. build/torch-venv from
 scripts/test-torch.sh):
 
     build/torch-venv/bin/python bench/attention.py [--max-n 2048]
-        [--max-dense-n 1024] [--exact] [--rounds 3]
+        [--max-dense-n 1024] [--min-n 64] [--patterns dense,encoder]
+        [--exact] [--rounds 3]
 """
 import argparse
 import math
@@ -196,9 +197,17 @@ def main():
                         help="dense patterns ground N^2 scores")
     parser.add_argument("--exact", action="store_true",
                         help="also time the reference summation order")
+    parser.add_argument("--min-n", type=int, default=64,
+                        help="shortest sequence (64, 256, 1024 or 2048)")
+    parser.add_argument("--patterns", default="dense,causal,strided,encoder",
+                        help="comma-separated cases to run")
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved rounds per case (best is kept)")
     args = parser.parse_args()
+    patterns = args.patterns.split(",")
+    unknown = set(patterns) - {"dense", "causal", "strided", "encoder"}
+    if unknown:
+        parser.error(f"unknown pattern(s): {', '.join(sorted(unknown))}")
     if not NLOGIC.exists():
         sys.exit("build first: bash scripts/build.sh")
     torch.set_num_threads(1)  # nlogic's kernels run on one core
@@ -214,8 +223,9 @@ def main():
     n = 64
     while n <= args.max_n:
         stride = max(2, int(round(math.sqrt(n))))
-        for pattern in ("dense", "causal", "strided", "encoder"):
-            if pattern != "strided" and n > args.max_dense_n:
+        for pattern in patterns:
+            if (pattern != "strided" and n > args.max_dense_n) or \
+                    n < args.min_n:
                 continue
             m = mask(pattern, n, stride)
             scores = int(m.sum())
