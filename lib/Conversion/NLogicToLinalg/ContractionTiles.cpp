@@ -190,6 +190,7 @@ public:
         kb.allocAtEntry(MemRefType::get({kRowBlock * kLanes}, b.getF64Type()));
     laneOffBuf = kb.allocAtEntry(MemRefType::get({kLanes}, b.getIndexType()));
     laneDotBuf = kb.allocAtEntry(MemRefType::get({kLanes}, b.getF64Type()));
+    laneCoefBuf = kb.allocAtEntry(MemRefType::get({kLanes}, b.getIndexType()));
     scores = args.storeHeads ? args.values : args.aggs;
   }
 
@@ -330,10 +331,18 @@ private:
     return whole ? splat(scalar) : scalar;
   }
   /// Scale: gathers the block's coefficients, the products of each row's
-  /// scalars; where the tile's flags say a lane's scalars are consecutive,
-  /// without reading the ground table.
-  void gatherScalars(ArrayRef<Lane> ls, Value record, Value shared, Value r0,
-                     Value n);
+  /// scalars, and the shared atom's offsets; given `bases` (a lane's
+  /// scalars are consecutive, withScalarBases), without reading the ground
+  /// table.
+  void gatherBlockOf(ArrayRef<Lane> ls, Value shared, Value r0, Value n,
+                     ArrayRef<SmallVector<Value>> bases);
+  /// Only the block's offsets of the shared atom, into offBuf.
+  void gatherOffsets(ArrayRef<Lane> ls, Value shared, Value r0, Value n);
+  /// Scale: runs `body` with the block's coefficients where the FMA loops
+  /// read them: gathered into coefBuf, or (one consecutive scalar per row)
+  /// read in place through directCoefficients.
+  void withCoefficients(ArrayRef<Lane> ls, Value record, Value shared, Value r0,
+                        Value n, const std::function<void()> &body);
   /// Emits `body` twice under the tile's NLOGIC_TILE_CONTIGUOUS_SCALARS
   /// flag: with each lane's scalars' row-0 offsets when it is set, with
   /// none (read the ground table) when not.
@@ -407,6 +416,11 @@ private:
   Value offBuf, coefBuf; ///< kRowBlock offsets; kLanes x kRowBlock coefs
   Value laneOffBuf;      ///< the lanes' vector offsets
   Value laneDotBuf;      ///< Dot, backward: each lane's softmax dot product
+  /// Where set (Scale, one consecutive scalar per row), lane m's
+  /// coefficient of the block's row i is values[directCoefficients[m] + i]
+  /// instead of coefBuf's; laneCoefBuf holds them for loops over lanes.
+  SmallVector<Value> directCoefficients;
+  Value laneCoefBuf;
   /// The packed panel: the shared vectors of the wide tiles' whole blocks
   /// of rows, transposed block by block (element e of row r at
   /// (r - r % kRowBlock) * length + e * kRowBlock + r % kRowBlock), and
@@ -569,7 +583,10 @@ void TileEmitter::scaleRows(int64_t laneBase, int64_t lanes, Value n, Value e,
         for (int64_t v = 0; v < perChunk; ++v)
           ys.push_back(vload(yBase, add(y0, idx(v * width))));
         for (int64_t m = 0; m < lanes; ++m) {
-          Value c = splat(load(coef, coefIndex(i, idx(laneBase + m))));
+          Value c = splat(directCoefficients.empty()
+                              ? load(coef, coefIndex(i, idx(laneBase + m)))
+                              : load(args.values,
+                                     add(directCoefficients[laneBase + m], i)));
           for (int64_t v = 0; v < perChunk; ++v)
             next.push_back(fma(c, ys[v], acc[m * perChunk + v]));
         }
@@ -602,7 +619,11 @@ void TileEmitter::spreadRowsTiled(int64_t lanes, Value n, Value xBase,
             for (int64_t v = 0; v < vectors; ++v)
               xs.push_back(vload(xBase, add(x0, idx(v * width))));
             for (int64_t j = 0; j < nr; ++j) {
-              Value c = splat(load(coefBuf, coefIndex(add(i0, idx(j)), m)));
+              Value i = add(i0, idx(j));
+              Value c =
+                  splat(directCoefficients.empty()
+                            ? load(coefBuf, coefIndex(i, m))
+                            : load(args.values, add(load(laneCoefBuf, m), i)));
               for (int64_t v = 0; v < vectors; ++v)
                 next.push_back(fma(c, xs[v], acc[j * vectors + v]));
             }
@@ -704,18 +725,23 @@ void TileEmitter::withScalarBases(
   body({});
 }
 
-void TileEmitter::gatherScalars(ArrayRef<Lane> ls, Value record, Value shared,
-                                Value r0, Value n) {
-  withScalarBases(ls, record, [&](ArrayRef<SmallVector<Value>> bases) {
-    gatherBlock(ls, shared, r0, n, /*contiguous=*/!bases.empty(),
-                [&](bool whole, unsigned m, Value r) {
-                  if (bases.empty())
-                    return scalarProduct(rowOf(ls[m], r));
-                  Value p = operand(whole, kb.constant(1.0));
-                  for (Value base : bases[m])
-                    p = fmul(p, get(whole, args.values, add(base, r)));
-                  return p;
-                });
+void TileEmitter::gatherBlockOf(ArrayRef<Lane> ls, Value shared, Value r0,
+                                Value n, ArrayRef<SmallVector<Value>> bases) {
+  gatherBlock(ls, shared, r0, n, /*contiguous=*/!bases.empty(),
+              [&](bool whole, unsigned m, Value r) {
+                if (bases.empty())
+                  return scalarProduct(rowOf(ls[m], r));
+                Value p = operand(whole, kb.constant(1.0));
+                for (Value base : bases[m])
+                  p = fmul(p, get(whole, args.values, add(base, r)));
+                return p;
+              });
+}
+
+void TileEmitter::gatherOffsets(ArrayRef<Lane> ls, Value shared, Value r0,
+                                Value n) {
+  loop(idx(0), n, 1, [&](Value i) {
+    store(atomOffset(rowOf(ls[0], add(r0, i)), shared), offBuf, i);
   });
 }
 
@@ -1052,8 +1078,31 @@ void TileEmitter::scaleForward(int64_t count, Value record, Value rows,
          [&](Value e) { vstore(zeroVector(), args.aggs, add(l.slot, e)); });
   }
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
-    gatherScalars(ls, record, shared, r0, n);
-    scaleRowsByGroups(count, n, args.values, args.aggs, slots);
+    withCoefficients(ls, record, shared, r0, n, [&] {
+      scaleRowsByGroups(count, n, args.values, args.aggs, slots);
+    });
+  });
+}
+
+void TileEmitter::withCoefficients(ArrayRef<Lane> ls, Value record,
+                                   Value shared, Value r0, Value n,
+                                   const std::function<void()> &body) {
+  withScalarBases(ls, record, [&](ArrayRef<SmallVector<Value>> bases) {
+    if (bases.empty() || form.scalars.size() != 1) {
+      gatherBlockOf(ls, shared, r0, n, bases);
+      body();
+      return;
+    }
+    // One scalar per row, consecutive: the FMA loops read each lane's
+    // coefficients where they are, instead of after a pass that copies
+    // them (and waits on memory with nothing else to do).
+    gatherOffsets(ls, shared, r0, n);
+    for (auto [m, laneBases] : llvm::enumerate(bases)) {
+      directCoefficients.push_back(add(laneBases[0], r0));
+      store(directCoefficients.back(), laneCoefBuf, idx(m));
+    }
+    body();
+    directCoefficients.clear();
   });
 }
 
@@ -1073,10 +1122,11 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
   if (scalarGradients && count == kLanes)
     packed = packPanel(ls[0], record, rows, shared);
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
-    gatherScalars(ls, record, shared, r0, n);
     // The shared vectors: d y_r += sum_m (scalars) * d aggregate_m.
-    if (form.vectorANeedsGradient)
-      spreadRowsTiled(count, n, args.aggs, slots, args.dvalues);
+    withCoefficients(ls, record, shared, r0, n, [&] {
+      if (form.vectorANeedsGradient)
+        spreadRowsTiled(count, n, args.aggs, slots, args.dvalues);
+    });
     if (!scalarGradients)
       return;
     // The scalars: d s = (d aggregate_m . y_r) * (the other scalars).

@@ -45,11 +45,19 @@
 // CHECK-NOT: memref.alloc(
 // CHECK: memref.dim
 // CHECK-NOT: vector.fma
+// The weighted sum: where a lane's weights are consecutive (the record's
+// flag), the FMA loop broadcasts them from the value arena in place; only
+// the keys' offsets are gathered into a stack buffer first.
 // CHECK-LABEL: func.func @nlogic_rule1_forward(
+// CHECK-SAME: %[[VALUES:[a-z0-9]+]]: memref<?xf64> {llvm.noalias}
 // CHECK-NOT: memref.alloc(
 // CHECK: memref.dim
-// CHECK: vector.broadcast
-// CHECK: vector.fma
+// CHECK: scf.if
+// CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<32xindex>
+// CHECK: scf.for {{.*}} -> (vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>, vector<8xf64>)
+// CHECK: %[[W:.*]] = memref.load %[[VALUES]][
+// CHECK-NEXT: %[[WB:.*]] = vector.broadcast %[[W]] : f64 to vector<8xf64>
+// CHECK-NEXT: vector.fma %[[WB]]
 // The weighted sum's backward: the scores' gradients. A wide tile's whole
 // blocks from the packed panel of the shared vectors (eight rows' gradients
 // of a lane as one vector, added to eight consecutive atoms' gradients),
