@@ -23,7 +23,8 @@ WeighWindows::WeighWindows(
     KernelBuilder &kb, RuleOp rule, const ParameterLayout &layout,
     const llvm::DenseSet<StringAttr> &relationsWithGradient,
     const WindowArgs &args, bool backward)
-    : kb(kb), b(kb.builder()), args(args), backward(backward) {
+    : kb(kb), b(kb.builder()), args(args), backward(backward),
+      productsInBackward(backwardReadsProducts(rule)) {
   llvm::DenseMap<Value, int32_t> positions;
   for (Operation &op : rule.getBodyBlock()) {
     if (auto atom = dyn_cast<AtomOp>(op)) {
@@ -53,6 +54,26 @@ WeighWindows::WeighWindows(
         relationsWithGradient.contains(atom.getRelationAttr().getAttr());
     weighings.push_back(weighing);
   }
+}
+
+bool WeighWindows::backwardReadsProducts(RuleOp rule) {
+  Aggregation aggregation = rule.getAggregation().value_or(Aggregation::sum);
+  if (rule.getWeightAttr() ||
+      (aggregation != Aggregation::sum && aggregation != Aggregation::avg))
+    return true;
+  for (Operation &op : rule.getBodyBlock()) {
+    if (auto combine = dyn_cast<CombineOp>(op)) {
+      if (combine.getKind() != Combination::sum)
+        return true;
+    } else if (auto transform = dyn_cast<TransformOp>(op)) {
+      if (transform.getKind() != Transformation::identity)
+        return true;
+    } else if (!isa<AtomOp, WeighOp, HeadOp, ConstrainOp, ConstantOp, ArithOp>(
+                   op)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 Value WeighWindows::add(Value x, Value y) {
@@ -96,12 +117,14 @@ void WeighWindows::begin(Value n, bool groupsOfSegments) {
     return;
   }
   // Only weighings whose W fits the transposed copies' budget.
-  llvm::erase_if(weighings, [&](Weighing &w) {
-    Buf weight = kb.view(args.arenas.params, w.weightOffset, w.rows, w.cols);
-    Buf t = kb.transposedAtEntry(weight);
-    w.wT = t.mem;
-    return !t;
-  });
+  // (A backward kernel that does not recompute the products needs none.)
+  if (!backward || productsInBackward)
+    llvm::erase_if(weighings, [&](Weighing &w) {
+      Buf weight = kb.view(args.arenas.params, w.weightOffset, w.rows, w.cols);
+      Buf t = kb.transposedAtEntry(weight);
+      w.wT = t.mem;
+      return !t;
+    });
   windowRows = rowsFor();
   if (windowRows < 4) {
     weighings.clear();
@@ -143,7 +166,13 @@ void WeighWindows::fill(Value first, Value count) {
     ops.cAt = [&](Value i, Value c) {
       return SmallVector<Value>{add(mul(i, idx(w.rows)), c)};
     };
-    emitRowProducts(kb, count, idx(w.cols), w.rows, ops, /*accumulate=*/false);
+    // The backward pass replays the body on Y without using the result
+    // where no step's gradient depends on a value: zeros will do.
+    if (backward && !productsInBackward)
+      kb.fill(kb.view(w.y, 0, windowRows, w.rows), 0.0);
+    else
+      emitRowProducts(kb, count, idx(w.cols), w.rows, ops,
+                      /*accumulate=*/false);
     if (w.dy)
       kb.fill(kb.view(w.dy, 0, windowRows, w.rows), 0.0);
   }

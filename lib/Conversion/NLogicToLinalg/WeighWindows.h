@@ -86,10 +86,18 @@ private:
   void fill(Value first, Value count);
   void flush(Value count);
 
+  /// Whether the rule's backward pass reads the values of the products:
+  /// not when the body only sums them (and atoms), without a head weight,
+  /// under a sum or an average, whose gradients do not depend on any value.
+  static bool backwardReadsProducts(RuleOp rule);
+
   KernelBuilder &kb;
   ImplicitLocOpBuilder &b;
   WindowArgs args;
   bool backward;
+  /// Backward: the products are needed (else the window's Y is zeroed, not
+  /// computed: a third of the windows' work).
+  bool productsInBackward = true;
   int64_t windowRows = 0;
   llvm::SmallVector<Weighing> weighings;
   Value bounds;  // memref<2xindex>: the window's first and end row
