@@ -61,6 +61,12 @@ bool WeighWindows::backwardReadsProducts(RuleOp rule) {
   if (rule.getWeightAttr() ||
       (aggregation != Aggregation::sum && aggregation != Aggregation::avg))
     return true;
+  // A relation that multiplies its rules' contributions multiplies this
+  // rule's back in during backward: it needs the value.
+  auto head = SymbolTable::lookupNearestSymbolFrom<RelationOp>(
+      rule, rule.getHeadAttr());
+  if (!head || head.multipliesContributions())
+    return true;
   for (Operation &op : rule.getBodyBlock()) {
     if (auto combine = dyn_cast<CombineOp>(op)) {
       if (combine.getKind() != Combination::sum)

@@ -88,7 +88,8 @@ private:
 
   /// Whether the rule's backward pass reads the values of the products:
   /// not when the body only sums them (and atoms), without a head weight,
-  /// under a sum or an average, whose gradients do not depend on any value.
+  /// under a sum or an average, into a relation that adds its rules'
+  /// contributions: none of those gradients depends on a value.
   static bool backwardReadsProducts(RuleOp rule);
 
   KernelBuilder &kb;
