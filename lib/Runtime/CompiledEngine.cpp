@@ -552,7 +552,7 @@ FailureOr<int> CompiledEngine::layout(ArrayRef<const GroundNetwork *> nets,
         int32_t rows = table.tiles[t + 1], reused = table.tiles[t + 4];
         int32_t whole = rows / NLOGIC_TILE_ROW_BLOCK * NLOGIC_TILE_ROW_BLOCK;
         c.panelRows += whole;
-        c.packedRows += whole - std::min(reused, previousWhole);
+        c.packedRows += whole - std::min({reused, previousWhole, whole});
         previousWhole = whole;
       }
       ++(lanes == NLOGIC_TILE_LANES ? c.wide : c.oneLane);

@@ -74,8 +74,12 @@ bool WeighWindows::backwardReadsProducts(RuleOp rule) {
     } else if (auto transform = dyn_cast<TransformOp>(op)) {
       if (transform.getKind() != Transformation::identity)
         return true;
-    } else if (!isa<AtomOp, WeighOp, HeadOp, ConstrainOp, ConstantOp, ArithOp>(
-                   op)) {
+    } else if (auto weigh = dyn_cast<WeighOp>(op)) {
+      // A weighing of anything but an atom (say, of a windowed product)
+      // computes its weight's gradient from its input's value.
+      if (!weigh.getInput().getDefiningOp<AtomOp>())
+        return true;
+    } else if (!isa<AtomOp, HeadOp, ConstrainOp, ConstantOp, ArithOp>(op)) {
       return true;
     }
   }
