@@ -117,7 +117,7 @@ ContractionForm kernels::analyzeContraction(
   if (aggregation == Aggregation::softmax && !rule.getWeightAttr() &&
       rows.size() == 1 && columns.size() == 1 && out.getNumElements() == 1 &&
       logicalShape(rows[0]).second == logicalShape(columns[0]).first &&
-      llvm::none_of(form.scalarNeedsGradient, [](bool g) { return g; }) &&
+      !form.anyScalarNeedsGradient() &&
       llvm::all_of(constants, [](bool c) { return c; })) {
     form.kind = NLOGIC_TILING_DOT;
     form.vectorA = positions.lookup(rows[0].getResult());
@@ -338,11 +338,13 @@ private:
                      ArrayRef<SmallVector<Value>> bases);
   /// Only the block's offsets of the shared atom, into offBuf.
   void gatherOffsets(ArrayRef<Lane> ls, Value shared, Value r0, Value n);
-  /// Scale: runs `body` with the block's coefficients where the FMA loops
+  /// Scale: runs `body(bases)` (withScalarBases' bases) with the block's
+  /// shared offsets in offBuf and its coefficients where the FMA loops
   /// read them: gathered into coefBuf, or (one consecutive scalar per row)
   /// read in place through directCoefficients.
-  void withCoefficients(ArrayRef<Lane> ls, Value record, Value shared, Value r0,
-                        Value n, const std::function<void()> &body);
+  void withCoefficients(
+      ArrayRef<Lane> ls, Value record, Value shared, Value r0, Value n,
+      const std::function<void(ArrayRef<SmallVector<Value>>)> &body);
   /// Emits `body` twice under the tile's NLOGIC_TILE_CONTIGUOUS_SCALARS
   /// flag: with each lane's scalars' row-0 offsets when it is set, with
   /// none (read the ground table) when not.
@@ -1078,19 +1080,20 @@ void TileEmitter::scaleForward(int64_t count, Value record, Value rows,
          [&](Value e) { vstore(zeroVector(), args.aggs, add(l.slot, e)); });
   }
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
-    withCoefficients(ls, record, shared, r0, n, [&] {
-      scaleRowsByGroups(count, n, args.values, args.aggs, slots);
-    });
+    withCoefficients(
+        ls, record, shared, r0, n, [&](ArrayRef<SmallVector<Value>>) {
+          scaleRowsByGroups(count, n, args.values, args.aggs, slots);
+        });
   });
 }
 
-void TileEmitter::withCoefficients(ArrayRef<Lane> ls, Value record,
-                                   Value shared, Value r0, Value n,
-                                   const std::function<void()> &body) {
+void TileEmitter::withCoefficients(
+    ArrayRef<Lane> ls, Value record, Value shared, Value r0, Value n,
+    const std::function<void(ArrayRef<SmallVector<Value>>)> &body) {
   withScalarBases(ls, record, [&](ArrayRef<SmallVector<Value>> bases) {
     if (bases.empty() || form.scalars.size() != 1) {
       gatherBlockOf(ls, shared, r0, n, bases);
-      body();
+      body(bases);
       return;
     }
     // One scalar per row, consecutive: the FMA loops read each lane's
@@ -1101,7 +1104,7 @@ void TileEmitter::withCoefficients(ArrayRef<Lane> ls, Value record,
       directCoefficients.push_back(add(laneBases[0], r0));
       store(directCoefficients.back(), laneCoefBuf, idx(m));
     }
-    body();
+    body(bases);
     directCoefficients.clear();
   });
 }
@@ -1112,8 +1115,7 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
   SmallVector<Value> slots;
   for (const Lane &l : ls)
     slots.push_back(l.slot);
-  bool scalarGradients =
-      llvm::any_of(form.scalarNeedsGradient, [](bool g) { return g; });
+  bool scalarGradients = form.anyScalarNeedsGradient();
   if (!form.vectorANeedsGradient && !scalarGradients)
     return;
   // A wide tile's whole blocks of the shared vectors, packed for the
@@ -1122,13 +1124,6 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
   if (scalarGradients && count == kLanes)
     packed = packPanel(ls[0], record, rows, shared);
   forEachBlock(idx(0), rows, [&](Value r0, Value n) {
-    // The shared vectors: d y_r += sum_m (scalars) * d aggregate_m.
-    withCoefficients(ls, record, shared, r0, n, [&] {
-      if (form.vectorANeedsGradient)
-        spreadRowsTiled(count, n, args.aggs, slots, args.dvalues);
-    });
-    if (!scalarGradients)
-      return;
     // The scalars: d s = (d aggregate_m . y_r) * (the other scalars).
     // `bases` (per lane, per scalar) when the tile's scalars are
     // consecutive: row r's scalar then sits at base + r.
@@ -1205,7 +1200,15 @@ void TileEmitter::scaleBackward(int64_t count, Value record, Value rows,
       b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
       rowBlocks(bases);
     };
-    withScalarBases(ls, record, blocks);
+    withCoefficients(
+        ls, record, shared, r0, n, [&](ArrayRef<SmallVector<Value>> bases) {
+          // The shared vectors: d y_r += sum_m (scalars) *
+          // d aggregate_m.
+          if (form.vectorANeedsGradient)
+            spreadRowsTiled(count, n, args.aggs, slots, args.dvalues);
+          if (scalarGradients)
+            blocks(bases);
+        });
   });
 }
 
@@ -1260,8 +1263,7 @@ void TileEmitter::backward() {
   };
   // A Scale tile's scalar gradients (attention's d weights) come from the
   // packed panel of the shared vectors.
-  if (form.kind == NLOGIC_TILING_SCALE &&
-      llvm::any_of(form.scalarNeedsGradient, [](bool g) { return g; }))
+  if (form.kind == NLOGIC_TILING_SCALE && form.anyScalarNeedsGradient())
     withPanel(tiles);
   else
     tiles();

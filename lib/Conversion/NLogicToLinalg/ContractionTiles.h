@@ -51,6 +51,9 @@ struct ContractionForm {
   int64_t length = 0;
 
   explicit operator bool() const { return kind != NLOGIC_TILING_NONE; }
+  bool anyScalarNeedsGradient() const {
+    return llvm::is_contained(scalarNeedsGradient, true);
+  }
 };
 
 /// The tiled form of `rule`, or none. `reassociate` is fast-math; recursive
