@@ -24,7 +24,7 @@ WeighWindows::WeighWindows(
     const llvm::DenseSet<StringAttr> &relationsWithGradient,
     const WindowArgs &args, bool backward)
     : kb(kb), b(kb.builder()), args(args), backward(backward),
-      productsInBackward(backwardReadsProducts(rule)) {
+      computesProducts(!backward || backwardReadsProducts(rule)) {
   llvm::DenseMap<Value, int32_t> positions;
   for (Operation &op : rule.getBodyBlock()) {
     if (auto atom = dyn_cast<AtomOp>(op)) {
@@ -128,7 +128,7 @@ void WeighWindows::begin(Value n, bool groupsOfSegments) {
   }
   // Only weighings whose W fits the transposed copies' budget.
   // (A backward kernel that does not recompute the products needs none.)
-  if (!backward || productsInBackward)
+  if (computesProducts)
     llvm::erase_if(weighings, [&](Weighing &w) {
       Buf weight = kb.view(args.arenas.params, w.weightOffset, w.rows, w.cols);
       Buf t = kb.transposedAtEntry(weight);
@@ -178,11 +178,11 @@ void WeighWindows::fill(Value first, Value count) {
     };
     // The backward pass replays the body on Y without using the result
     // where no step's gradient depends on a value: zeros will do.
-    if (backward && !productsInBackward)
-      kb.fill(kb.view(w.y, 0, windowRows, w.rows), 0.0);
-    else
+    if (computesProducts)
       emitRowProducts(kb, count, idx(w.cols), w.rows, ops,
                       /*accumulate=*/false);
+    else
+      kb.fill(kb.view(w.y, 0, windowRows, w.rows), 0.0);
     if (w.dy)
       kb.fill(kb.view(w.dy, 0, windowRows, w.rows), 0.0);
   }

@@ -96,9 +96,10 @@ private:
   ImplicitLocOpBuilder &b;
   WindowArgs args;
   bool backward;
-  /// Backward: the products are needed (else the window's Y is zeroed, not
-  /// computed: a third of the windows' work).
-  bool productsInBackward = true;
+  /// Whether the windows compute their products Y = X W^T: always in
+  /// forward; in backward only where backwardReadsProducts (else Y is
+  /// zeroed, which saves a third of the windows' work).
+  bool computesProducts = true;
   int64_t windowRows = 0;
   llvm::SmallVector<Weighing> weighings;
   Value bounds;  // memref<2xindex>: the window's first and end row
